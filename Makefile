@@ -1,0 +1,40 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PORT ?= 8000
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv lint check clean screenshots
+
+$(VPY):
+	@PY=$$(bin/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$PY"; \
+	"$$PY" -m venv $(VENV)
+
+$(STAMP): $(VPY) pyproject.toml
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	DEBUG=1 $(VPY) manage.py migrate --noinput
+	DEBUG=1 $(VPY) manage.py load_vocabulary
+	DEBUG=1 $(VPY) manage.py import_articles --status published fixtures/seeds
+	DEBUG=1 PORT=$(PORT) $(VPY) manage.py ensure_dev_superuser
+	DEBUG=1 $(VPY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv
+	$(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: venv
+	DEBUG=1 $(VPY) manage.py check
+	DEBUG=1 $(VPY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,313 @@
+"""The archive's data: outlets, articles, their figures, and two tag vocabularies."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .text import fold, normalise, normalise_inline, search_key, slugify_vi
+
+
+class CaseInsensitiveTagMixin:
+    """Refuse a tag whose name differs from an existing one only by case."""
+
+    def clean(self):
+        super().clean()
+        self.name = normalise_inline(self.name or "")
+        key = self.name.casefold()
+        clashes = [
+            name
+            for name in type(self).objects.exclude(pk=self.pk).values_list("name", flat=True)
+            if name.casefold() == key
+        ]
+        if clashes:
+            raise ValidationError(
+                {
+                    "name": _("“%(name)s” đã có (khác chữ hoa/thường). / Already exists.")
+                    % {"name": clashes[0]}
+                }
+            )
+
+    def slugify(self, tag, i=None):
+        slug = slugify_vi(tag, max_length=95)
+        if i is not None:
+            slug += f"-{i}"
+        return slug
+
+
+class MeetingSeries(models.TextChoices):
+    SOM = "SOM", _("Hội nghị Quan chức Cao cấp ASEAN (SOM)")
+    AMM = "AMM", _("Hội nghị Bộ trưởng Ngoại giao ASEAN (AMM)")
+    SUMMIT = "SUMMIT", _("Hội nghị Cấp cao ASEAN")
+    ARF = "ARF", _("Diễn đàn khu vực ASEAN (ARF)")
+    EAS = "EAS", _("Hội nghị Cấp cao Đông Á (EAS)")
+    APT = "APT", _("ASEAN+3")
+    APSC = "APSC", _("Hội đồng Cộng đồng Chính trị-An ninh ASEAN (APSC)")
+    DIALOGUE = "DIALOGUE", _("Đối thoại ASEAN–đối tác")
+
+
+class MeetingTag(CaseInsensitiveTagMixin, TagBase):
+    series = models.CharField(_("chuỗi hội nghị"), max_length=16, choices=MeetingSeries)
+    number = models.PositiveSmallIntegerField(
+        _("lần thứ"),
+        null=True,
+        blank=True,
+        help_text=_("54 cho AMM-54; để trống với hội nghị không đánh số như SOM."),
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), db_index=True)
+    partner = models.CharField(
+        _("đối tác"),
+        max_length=60,
+        blank=True,
+        help_text=_("Với đối thoại ASEAN–đối tác: tên đối tác, ví dụ “Mỹ”."),
+    )
+    start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    place = models.CharField(_("địa điểm"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("hội nghị")
+        verbose_name_plural = _("hội nghị")
+        ordering = ["-year", "series", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="meeting_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def code(self):
+        """Return the short international code: "AMM-54", "SOM 2021", "ASEAN–Mỹ 33"."""
+        if self.series == MeetingSeries.DIALOGUE:
+            return f"ASEAN–{self.partner} {self.number or self.year}"
+        if self.number:
+            return f"{self.series}-{self.number}"
+        return f"{self.series} {self.year}"
+
+
+class TaggedMeeting(TaggedItemBase):
+    tag = models.ForeignKey(MeetingTag, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class ThemeTag(CaseInsensitiveTagMixin, TagBase):
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=100, blank=True)
+    aliases = models.TextField(
+        _("từ khóa nhận diện"),
+        blank=True,
+        help_text=_(
+            "Mỗi dòng một cách viết mà bộ gắn thẻ tìm trong bài (ví dụ “COC”, “Biển Đông”). "
+            "Viết hoa toàn bộ = phân biệt hoa/thường."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("chủ đề")
+        verbose_name_plural = _("chủ đề")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class TaggedTheme(TaggedItemBase):
+    tag = models.ForeignKey(ThemeTag, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class Outlet(models.Model):
+    name = models.CharField(_("tên"), max_length=120)
+    domain = models.CharField(_("tên miền"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cơ quan báo chí")
+        verbose_name_plural = _("cơ quan báo chí")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify_vi(self.domain.replace(".", "-"))
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Return the articles every reader may see."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Return what ``user`` may see: everything for staff, published articles otherwise."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_listing_relations(self):
+        """Load what a list of articles shows, in a fixed number of queries."""
+        return self.select_related("outlet").prefetch_related("meetings", "themes")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        REVIEW = "review", _("Chờ duyệt")
+        PUBLISHED = "published", _("Đã đăng")
+
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=160,
+        unique=True,
+        blank=True,
+        help_text=_("Để trống để tạo từ tiêu đề (không dấu, “đ” thành “d”)."),
+    )
+    lead = models.TextField(_("sapo"), blank=True, help_text=_("Đoạn tóm tắt đầu bài."))
+    body = models.TextField(
+        _("nội dung"),
+        blank=True,
+        help_text=_("Các đoạn cách nhau một dòng trống. Câu hỏi phỏng vấn bắt đầu bằng “PV: ”."),
+    )
+    author = models.CharField(_("tác giả"), max_length=160, blank=True)
+    outlet = models.ForeignKey(
+        Outlet,
+        verbose_name=_("cơ quan báo chí"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    source_url = models.URLField(_("đường dẫn gốc"), max_length=500, blank=True)
+    published_on = models.DateField(_("ngày đăng"), null=True, blank=True, db_index=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status, default=Status.REVIEW, db_index=True
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    raw_text = models.TextField(_("văn bản gốc"), blank=True, editable=False)
+    source_file = models.CharField(_("tệp nhập"), max_length=255, blank=True, editable=False)
+    content_hash = models.CharField(
+        _("mã băm nội dung"), max_length=64, blank=True, editable=False, db_index=True
+    )
+    # Derived copies of title + lead + body for diacritic-aware search on any database.
+    search_text = models.TextField(blank=True, editable=False)
+    search_folded = models.TextField(blank=True, editable=False)
+
+    meetings = TaggableManager(
+        verbose_name=_("hội nghị"),
+        through=TaggedMeeting,
+        related_name="articles",
+        blank=True,
+        help_text=None,
+    )
+    themes = TaggableManager(
+        verbose_name=_("chủ đề"),
+        through=TaggedTheme,
+        related_name="articles",
+        blank=True,
+        help_text=None,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bài viết")
+        verbose_name_plural = _("bài viết")
+        ordering = ["-published_on", "-id"]
+        permissions = [("publish_article", _("Có thể đăng bài / Can publish articles"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~models.Q(content_hash=""),
+                name="article_unique_content_hash",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.title)
+        self.search_text = search_key(self.searchable_text())
+        self.search_folded = fold(self.search_text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "search_folded", "slug"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        self.title = normalise_inline(self.title or "")
+        self.lead = normalise(self.lead or "")
+        self.body = normalise(self.body or "")
+        self.author = normalise_inline(self.author or "")
+        if self.status == self.Status.PUBLISHED and not self.published_on:
+            raise ValidationError(
+                {
+                    "published_on": _(
+                        "Bài đã đăng phải có ngày đăng. / A published article needs a date."
+                    )
+                }
+            )
+
+    def searchable_text(self):
+        return "\n".join(part for part in (self.title, self.lead, self.body) if part)
+
+    def paragraphs(self):
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
+    @classmethod
+    def unique_slug(cls, title, exclude_pk=None):
+        base = slugify_vi(title, max_length=150) or "bai-viet"
+        slug, n = base, 2
+        taken = cls.objects.exclude(pk=exclude_pk)
+        while taken.filter(slug=slug).exists():
+            slug = f"{base}-{n}"
+            n += 1
+        return slug
+
+    @staticmethod
+    def hash_content(text):
+        """Return the hash that identifies an import: of the normalised text, so NFD,
+        CRLF or BOM variants of one file are the same article."""
+        return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+class Figure(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures")
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    caption = models.TextField(_("chú thích"), blank=True)
+    credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("ảnh")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.caption[:80] or self.credit

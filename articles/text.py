@@ -1,0 +1,82 @@
+"""Vietnamese text rules shared by the models, the importer and search.
+
+- ``normalise`` is applied to all text on the way in: NFC, LF line ends, no BOM,
+  no zero-width characters, no non-breaking spaces, one tone-mark placement.
+- ``slugify_vi`` makes ASCII slugs where "đ/Đ" become "d" (Django's slugify drops them).
+- ``fold`` removes every diacritic, for matching queries typed without them.
+"""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+# Combining tone marks, in NFD: grave, acute, hook above, tilde, dot below.
+_TONES = "\u0300\u0301\u0309\u0303\u0323"
+# Old-style tone placement ("hoà", "thuý") moved to the modern one ("hòa", "thúy") in
+# open syllables, so one spelling of a word matches the other. Closed syllables
+# ("hoàn", "thuyền") already agree in both styles and are left alone.
+_OLD_STYLE_OA_OE = re.compile(rf"([oO])([aAeE])([{_TONES}])(?![^\W\d_])")
+_OLD_STYLE_UY = re.compile(rf"(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W\d_])")
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u3000]+")
+
+
+def normalise_tones(text: str) -> str:
+    """Return ``text`` with old-style tone placement rewritten to the modern style."""
+    decomposed = unicodedata.normalize("NFD", text)
+    decomposed = _OLD_STYLE_OA_OE.sub(r"\1\3\2", decomposed)
+    decomposed = _OLD_STYLE_UY.sub(r"\1\3\2", decomposed)
+    return unicodedata.normalize("NFC", decomposed)
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` as the archive stores it: NFC, LF, single spaces, stripped lines."""
+    text = text.translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines).strip("\n")
+
+
+def normalise_inline(text: str) -> str:
+    """Return a one-line value (a title, a name) normalised and stripped."""
+    return " ".join(normalise(text).split())
+
+
+def fold(text: str) -> str:
+    """Return ``text`` lower-cased with every diacritic removed ("Biển Đông" -> "bien dong")."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def has_diacritics(text: str) -> bool:
+    """Return True if ``text`` carries any Vietnamese diacritic (or đ)."""
+    return fold(text) != text.lower()
+
+
+def search_key(text: str) -> str:
+    """Return ``text`` as compared by a search typed with diacritics: exact but case-free."""
+    return normalise_tones(unicodedata.normalize("NFC", text)).lower()
+
+
+def slugify_vi(text: str, max_length: int = 0) -> str:
+    """Return an ASCII slug: "Đối thoại ASEAN–Mỹ" -> "doi-thoai-asean-my".
+
+    With ``max_length`` the slug is cut at a word boundary.
+    """
+    slug = slugify(str(text).replace("đ", "d").replace("Đ", "D"))
+    if max_length and len(slug) > max_length:
+        slug = (
+            slug[:max_length].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
+        )
+    return slug.strip("-")
+
+
+def title_case_name(name: str) -> str:
+    """Return a byline printed in capitals as a name: "HOÀNG LINH" -> "Hoàng Linh"."""
+    if name.upper() != name:
+        return name
+    return " ".join(word.capitalize() for word in name.split())

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the real settings, made fast and deterministic."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+
+from asean_archive.settings.base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Hashing passwords with MD5 makes creating test users fast; never used outside tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests run over plain HTTP with the test client.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# An in-memory cache keeps tests independent of a running cache server.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
