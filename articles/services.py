@@ -258,11 +258,12 @@ def tags_merge(*, target: Model, sources) -> int:
     model = type(target)
     through = model.tagged_items.rel.related_model
     moved = 0
+    sources = list(sources)
+    if any(type(source) is not model for source in sources):
+        raise ValueError("cannot merge tags of different vocabularies")
     for source in sources:
         if source.pk == target.pk:
             continue
-        if type(source) is not model:
-            raise ValueError("cannot merge tags of different vocabularies")
         already = set(
             through.objects.filter(tag=target).values_list("content_object_id", flat=True)
         )

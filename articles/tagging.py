@@ -191,7 +191,7 @@ class ThemeMatcher:
 
 def _alias_pattern(alias: str) -> re.Pattern:
     alias = normalise_tones(alias.strip())
-    body = re.escape(alias)
+    body = re.escape(re.sub(r"\s*[-–]\s*", "-", alias))
     body = body.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*")
     # An alias in capitals is an acronym: "DOC" is not "doc".
     flags = 0 if alias.upper() == alias and any(c.isalpha() for c in alias) else re.IGNORECASE

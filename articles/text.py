@@ -67,7 +67,8 @@ def slugify_vi(text: str, max_length: int = 0) -> str:
 
     With ``max_length`` the slug is cut at a word boundary.
     """
-    slug = slugify(str(text).replace("đ", "d").replace("Đ", "D"))
+    text = re.sub(r"[–—/]", " ", str(text).replace("đ", "d").replace("Đ", "D"))
+    slug = slugify(text)
     if max_length and len(slug) > max_length:
         slug = (
             slug[:max_length].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]

@@ -48,10 +48,18 @@ class Command(BaseCommand):
                 result = None
                 error = f"cannot read file: {exc.strerror}"
             else:
-                result = article_import(
-                    data=data, source_file=str(path), status=status, dry_run=dry_run, themes=themes
-                )
-                error = result.error
+                try:
+                    result = article_import(
+                        data=data,
+                        source_file=str(path),
+                        status=status,
+                        dry_run=dry_run,
+                        themes=themes,
+                    )
+                    error = result.error
+                except Exception as exc:  # One broken file must not stop the others.
+                    result = None
+                    error = f"unexpected error: {exc.__class__.__name__}: {exc}"
             if result is None or result.action == "failed":
                 failed += 1
                 counts["failed"] += 1

@@ -1,0 +1,274 @@
+"""`manage.py import_articles`: idempotent, one transaction per file, clear errors, exit status."""
+
+import json
+import subprocess
+import sys
+import unicodedata
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import (
+    Article,
+    Figure,
+    MeetingTag,
+    Outlet,
+    TaggedMeeting,
+    TaggedTheme,
+    ThemeTag,
+)
+
+from .conftest import BAD, ROOT, SEEDS
+
+pytestmark = pytest.mark.django_db
+
+SEED_000 = SEEDS / "000_70b5c8d6d0b5c278.txt"
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("import_articles", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing(*args):
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_articles", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue(), str(excinfo.value)
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Article, Figure, MeetingTag, ThemeTag, Outlet, TaggedMeeting, TaggedTheme)
+    }
+
+
+def test_seeds_import_with_their_fields_and_tags():
+    out, _ = run(SEEDS)
+    assert "5 created" in out
+    article = Article.objects.get(source_file="004_7e09f98f85691267.txt")
+    assert article.title == "Đối thoại trực tuyến ASEAN-Mỹ lần thứ 33"
+    assert article.outlet.domain == "baodientu.chinhphu.vn"
+    assert article.published_on.isoformat() == "2020-08-05"
+    assert article.status == Article.Status.REVIEW
+    assert article.slug == "doi-thoai-truc-tuyen-asean-my-lan-thu-33"
+    assert [f.credit for f in article.figures.all()] == ["BNG", "BNG"]
+    assert set(article.meetings.values_list("slug", flat=True)) == {"asean-my-33", "summit-36"}
+    meeting = MeetingTag.objects.get(slug="asean-my-33")
+    assert (meeting.series, meeting.number, meeting.year, meeting.partner) == (
+        "DIALOGUE",
+        33,
+        2020,
+        "Mỹ",
+    )
+    assert meeting.code == "ASEAN–Mỹ 33"
+    assert article.raw_text == (SEEDS / "004_7e09f98f85691267.txt").read_text(encoding="utf-8")
+    assert len(article.content_hash) == 64
+
+
+def test_reimport_changes_nothing():
+    run(SEEDS)
+    before = counts()
+    updated = dict(Article.objects.values_list("pk", "updated_at"))
+    out, _ = run(SEEDS, "--status", "published")
+    assert "5 unchanged" in out
+    assert counts() == before
+    assert dict(Article.objects.values_list("pk", "updated_at")) == updated
+    assert not Article.objects.filter(status=Article.Status.PUBLISHED).exists()
+
+
+def test_nfd_crlf_bom_copy_of_an_imported_file_is_the_same_article(tmp_path):
+    run(SEED_000)
+    text = SEED_000.read_text(encoding="utf-8")
+    variant = tmp_path / "copy.txt"
+    variant.write_bytes(
+        b"\xef\xbb\xbf" + unicodedata.normalize("NFD", text).replace("\n", "\r\n").encode("utf-8")
+    )
+    out, _ = run(variant)
+    assert "unchanged" in out
+    assert Article.objects.count() == 1
+
+
+def test_nfd_input_is_stored_as_nfc(tmp_path):
+    text = SEED_000.read_text(encoding="utf-8")
+    path = tmp_path / "nfd.txt"
+    path.write_bytes(unicodedata.normalize("NFD", text).replace("\n", "\r\n").encode("utf-8"))
+    run(path)
+    article = Article.objects.get()
+    for value in (article.title, article.lead, article.body, article.author):
+        assert unicodedata.is_normalized("NFC", value)
+        assert "\r" not in value
+    assert article.title.startswith("SOM ASEAN: Tăng cường")
+    assert set(article.themes.values_list("slug", flat=True)) >= {"covid-19", "bien-dong"}
+
+
+def test_status_option_sets_the_status():
+    run(SEED_000, "--status", "published")
+    assert Article.objects.get().status == Article.Status.PUBLISHED
+
+
+def test_dry_run_saves_nothing():
+    before = counts()
+    out, _ = run(SEEDS, "--dry-run")
+    assert "5 parsed" in out
+    assert counts() == before
+
+
+def test_json_format_gives_one_object_per_file(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    out, _, message = run_failing(SEED_000, bad, "--format", "json", "--dry-run")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 2
+    ok, failed = lines
+    assert set(ok) == {
+        "source_file",
+        "title",
+        "lead",
+        "body",
+        "author",
+        "outlet",
+        "source_url",
+        "published_on",
+        "meetings",
+        "themes",
+        "figures",
+    }
+    assert ok["source_file"] == str(SEED_000)
+    assert ok["outlet"] == {"name": "Báo Thế giới & Việt Nam", "domain": "baoquocte.vn"}
+    assert ok["published_on"] == "2021-04-07"
+    assert ok["meetings"] == [
+        {
+            "name": "Hội nghị Quan chức Cao cấp ASEAN 2021",
+            "slug": "som-2021",
+            "series": "SOM",
+            "number": None,
+            "year": 2021,
+        }
+    ]
+    assert {"name": "Biển Đông", "slug": "bien-dong"} in ok["themes"]
+    assert ok["figures"][0]["credit"] == "Duy Quang"
+    assert failed == {"source_file": str(bad), "error": "empty file"}
+    assert "1 of 2" in message
+
+
+BAD_INPUTS = {
+    "empty.txt": (b"", "empty file"),
+    "blank.txt": (b"  \n\n \t\n", "empty file (only whitespace)"),
+    "binary.bin": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
+    "latin1.txt": (
+        "Thông cáo báo chí ASEAN\n\nBáo cáo chính: ASEAN.".encode("latin-1"),
+        "not UTF-8 text (invalid byte 0xf4 at offset 2)",
+    ),
+    "cp1252.txt": (
+        "Réunion des ministres à Jakarta, café crème.".encode("cp1252"),
+        "not UTF-8 text",
+    ),
+    "menu.txt": (
+        "Trang chủ\nThời sự\nThế giới\nKinh tế\nVideo\nTin liên quan\n".encode(),
+        "not an article",
+    ),
+    "title_only.txt": (
+        "Hội nghị Bộ trưởng Ngoại giao ASEAN lần thứ 56 khai mạc\n".encode(),
+        "not an article",
+    ),
+    "no_headline.txt": (("Đây là một đoạn rất dài " * 30 + ".\n").encode(), "not an article"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_one_line_error_and_the_others_still_import(tmp_path, name):
+    data, message = BAD_INPUTS[name]
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    _, err, summary = run_failing(bad, SEED_000)
+    error_lines = err.strip().splitlines()
+    assert len(error_lines) == 1
+    assert error_lines[0].startswith(f"{bad}: error: ")
+    assert message in error_lines[0]
+    assert Article.objects.count() == 1  # the good file went in
+    assert "1 of 2 file(s) could not be imported" in summary
+
+
+@pytest.mark.skipif(not BAD.exists(), reason="fixtures/bad/ not present")
+def test_shipped_bad_inputs_all_fail_cleanly():
+    files = sorted(p for p in BAD.iterdir() if p.is_file())
+    _, err, summary = run_failing(*files)
+    assert len(err.strip().splitlines()) == len(files)
+    assert Article.objects.count() == 0
+    assert f"{len(files)} of {len(files)}" in summary
+
+
+def test_publishing_an_article_without_a_date_is_refused(tmp_path):
+    path = tmp_path / "undated.txt"
+    path.write_text(
+        "Các nước ASEAN thảo luận hợp tác biển\n\n"
+        "Các nước ASEAN đã thảo luận về hợp tác biển, trong đó có vấn đề Biển Đông, tại cuộc họp "
+        "trực tuyến của các quan chức.\n\nĐoạn hai của bài viết nói về kết quả cuộc họp và những "
+        "bước đi tiếp theo của các bên trong thời gian tới.\n",
+        encoding="utf-8",
+    )
+    _, err, _ = run_failing(path, "--status", "published")
+    assert "no publication date" in err
+    assert Article.objects.count() == 0
+    out, _ = run(path)  # as review it is fine, with a warning
+    assert "warning: no publication date found" in out
+    assert Article.objects.get().published_on is None
+
+
+def test_a_file_failing_midway_leaves_nothing_behind(monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Figure.objects, "bulk_create", explode)
+    _, err, _ = run_failing(SEED_000)
+    assert "unexpected error: RuntimeError: disk full" in err
+    assert Article.objects.count() == 0
+
+
+def test_another_version_of_an_imported_url_is_not_overwritten(tmp_path):
+    seed = SEEDS / "003_81ea59991d5bf172.txt"
+    run(seed)
+    edited = tmp_path / "edited.txt"
+    edited.write_text(
+        seed.read_text(encoding="utf-8").replace("Luang Prabang", "Luông Pha-bang"),
+        encoding="utf-8",
+    )
+    out, _ = run(edited)
+    assert "skipped: another version of this article is already in the archive" in out
+    assert Article.objects.count() == 1
+    assert "Luang Prabang" in Article.objects.get().lead
+
+
+def test_missing_path_is_an_error():
+    with pytest.raises(CommandError, match="no such file or directory"):
+        run(ROOT / "does-not-exist.txt")
+
+
+def test_exit_status_is_non_zero_when_a_file_fails(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    env = {
+        "DJANGO_SETTINGS_MODULE": "asean_archive.settings.test",
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert manage("migrate", "--noinput", "-v0").returncode == 0
+    proc = manage("import_articles", "--dry-run", str(bad), str(SEED_000))
+    assert proc.returncode == 1
+    assert f"{bad}: error: empty file" in proc.stderr
+    assert "000_70b5c8d6d0b5c278.txt: parsed (dry run)" in proc.stdout
