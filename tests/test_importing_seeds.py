@@ -133,9 +133,9 @@ SEED_EXPECTATIONS = {
                 "credit": "TTXVN, TG&VN, VGP…",
             },
             {
-                "caption": "Hội nghị trực tuyến Bộ trưởng Ngoại giao các nước tham gia Hội nghị Cấp "
-                "cao Đông Á (EAS) lần thứ 11 và Hội nghị diễn đàn khu vực ASEAN lần thứ 28 (ARF-28) "
-                "tháng 8/2021.",
+                "caption": "Hội nghị trực tuyến Bộ trưởng Ngoại giao các nước tham gia Hội "
+                "nghị Cấp cao Đông Á (EAS) lần thứ 11 và Hội nghị diễn đàn khu vực ASEAN lần "
+                "thứ 28 (ARF-28) tháng 8/2021.",
                 "credit": "TTXVN, TG&VN, VGP…",
             },
         ],
@@ -208,8 +208,8 @@ SEED_EXPECTATIONS = {
         "body_last": "tăng cường phối hợp tại các diễn đàn đa phương.",
         "figures": [
             {
-                "caption": "Trọng tâm của các cuộc họp lần này là trao đổi về công tác chuẩn bị cho "
-                "Hội nghị cấp cao ASEAN lần thứ 44, 45 và các Hội nghị cấp cao liên quan",
+                "caption": "Trọng tâm của các cuộc họp lần này là trao đổi về công tác chuẩn bị "
+                "cho Hội nghị cấp cao ASEAN lần thứ 44, 45 và các Hội nghị cấp cao liên quan",
                 "credit": "",
             },
         ],
