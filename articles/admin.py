@@ -12,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .models import Article, Figure, MeetingSeries, MeetingTag, Outlet, ThemeTag
 from .search import search_articles
+from .text import slugify_vi
 
-# Django's prepopulate script turns "Biển Đông" into "bin-djong"; this one loads
-# after it and makes the same ASCII slug as the server ("bien-dong").
+# Django's prepopulate script turns "Biển Đông" into "bin-djong"; this one replaces its
+# URLify with the server's rule ("bien-dong"). It must load after Django's urlify.js:
+# listing that first makes Django's media merge keep the order (alone, the script is
+# merged in right after jQuery, and Django's URLify then overrides it).
 VIETNAMESE_SLUG_JS = "articles/admin/vn_slugify.js"
+VIETNAMESE_SLUG_MEDIA = ["admin/js/urlify.js", VIETNAMESE_SLUG_JS]
 
 
 class FigureInline(admin.TabularInline):
@@ -63,6 +67,7 @@ class YearFilter(admin.SimpleListFilter):
         years = (
             Article.objects.exclude(published_on=None)
             .annotate(y=ExtractYear("published_on"))
+            .order_by()
             .values_list("y", flat=True)
             .distinct()
         )
@@ -155,7 +160,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     class Media:
-        js = [VIETNAMESE_SLUG_JS]
+        js = VIETNAMESE_SLUG_MEDIA
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("meetings", "themes")
@@ -192,8 +197,14 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def _set_status(self, request, queryset, status, done_message):
+        articles = list(queryset)
+        # Refuse the whole selection, not the part after the first published article.
+        touches_published = any(Article.Status.PUBLISHED in (status, a.status) for a in articles)
+        if touches_published and not request.user.has_perm("articles.publish_article"):
+            self.message_user(request, _("Bạn không có quyền đăng bài."), messages.ERROR)
+            return
         changed, refused = 0, []
-        for article in queryset:
+        for article in articles:
             try:
                 services.article_set_status(article=article, status=status, user=request.user)
                 changed += 1
@@ -207,17 +218,17 @@ class ArticleAdmin(admin.ModelAdmin):
         for line in refused:
             self.message_user(request, line, messages.ERROR)
 
-    @admin.action(description=_("Đăng các bài đã chọn"))
+    @admin.action(description=_("Đăng các bài đã chọn"), permissions=["change"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Article.Status.PUBLISHED, _("Đã đăng %(n)d bài."))
 
-    @admin.action(description=_("Trả về bản nháp"))
+    @admin.action(description=_("Trả về bản nháp"), permissions=["change"])
     def send_back_to_draft(self, request, queryset):
         self._set_status(
             request, queryset, Article.Status.DRAFT, _("Đã chuyển %(n)d bài về bản nháp.")
         )
 
-    @admin.action(description=_("Chạy lại bộ gắn thẻ (chỉ thêm thẻ)"))
+    @admin.action(description=_("Chạy lại bộ gắn thẻ (chỉ thêm thẻ)"), permissions=["change"])
     def retag(self, request, queryset):
         matcher = services.theme_matcher()
         added_m = added_t = 0
@@ -233,11 +244,22 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 class TagAdminForm(forms.ModelForm):
-    def clean_slug(self):
-        from .text import slugify_vi
+    """Tag slugs are made on the server, ASCII like the articles' ("Biển Đông" -> "bien-dong").
 
-        slug = self.cleaned_data.get("slug") or self.cleaned_data.get("name", "")
-        return slugify_vi(slug, max_length=95)
+    Left empty, the slug is made from the name (taggit's model field requires one).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean_slug(self):
+        name = self.cleaned_data.get("name", "")
+        slug = slugify_vi(self.cleaned_data.get("slug") or name, max_length=95)
+        if not slug and name:
+            raise ValidationError(_("Không tạo được slug từ tên này; hãy nhập slug."))
+        return slug
 
 
 class MergeTagsAdminMixin:
@@ -245,7 +267,8 @@ class MergeTagsAdminMixin:
 
     actions = ["merge_tags"]
 
-    @admin.action(description=_("Gộp các thẻ đã chọn thành một"))
+    # Merging deletes the other tags: only for who may delete tags.
+    @admin.action(description=_("Gộp các thẻ đã chọn thành một"), permissions=["delete"])
     def merge_tags(self, request, queryset):
         tags = list(queryset)
         if len(tags) < 2:
@@ -297,7 +320,7 @@ class MeetingTagAdmin(MergeTagsAdminMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        js = [VIETNAMESE_SLUG_JS]
+        js = VIETNAMESE_SLUG_MEDIA
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_articles=Count("tagged_items"))
@@ -320,7 +343,7 @@ class ThemeTagAdmin(MergeTagsAdminMixin, admin.ModelAdmin):
     fields = ["name", "slug", "name_en", "aliases"]
 
     class Media:
-        js = [VIETNAMESE_SLUG_JS]
+        js = VIETNAMESE_SLUG_MEDIA
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_articles=Count("tagged_items"))

@@ -8,6 +8,8 @@
   "use strict";
   function vnSlugify(value, maxLength) {
     var s = String(value).replace(/đ/g, "d").replace(/Đ/g, "D");
+    // Dashes and slashes separate words ("ASEAN–Mỹ" -> "asean-my"), as on the server.
+    s = s.replace(/[\u2013\u2014\/]/g, " ");
     s = s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
     s = s.replace(/[^\x00-\x7f]/g, "");
     s = s.toLowerCase().replace(/[^\w\s-]/g, "").trim();
