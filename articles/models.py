@@ -283,11 +283,14 @@ class Article(models.Model):
 
     @classmethod
     def unique_slug(cls, title, exclude_pk=None):
-        base = slugify_vi(title, max_length=150) or "bai-viet"
+        """Return a free slug for ``title``, cut like the admin's browser-side slug."""
+        limit = cls._meta.get_field("slug").max_length
+        base = slugify_vi(title, max_length=limit) or "bai-viet"
         slug, n = base, 2
         taken = cls.objects.exclude(pk=exclude_pk)
         while taken.filter(slug=slug).exists():
-            slug = f"{base}-{n}"
+            suffix = f"-{n}"
+            slug = base[: limit - len(suffix)].rstrip("-") + suffix
             n += 1
         return slug
 

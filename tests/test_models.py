@@ -7,6 +7,7 @@ from django.core.management import call_command
 from articles.models import Article, ThemeTag
 from articles.search import parse_query, search_articles
 from articles.services import article_set_status, tags_merge
+from articles.text import slugify_vi
 
 from . import factories
 
@@ -131,3 +132,11 @@ def test_tag_slugs_are_ascii():
 
 def test_no_missing_migrations():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_long_titles_give_slugs_within_the_field_and_still_unique():
+    title = "Hội nghị Bộ trưởng Ngoại giao ASEAN lần thứ 56 " * 6
+    first, second = factories.article(title=title), factories.article(title=title)
+    assert len(first.slug) <= 160 and len(second.slug) <= 160
+    assert first.slug != second.slug and second.slug.endswith("-2")
+    assert first.slug == slugify_vi(title, max_length=160)
