@@ -44,19 +44,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "title",
-            "slug",
-            "status",
-            "published_on",
-            "author",
-            "outlet",
-            "source_url",
-            "lead",
-            "body",
-            "meetings",
-            "themes",
-        ]
+        # The admin's fieldsets choose the other fields.
+        fields = ["meetings", "themes"]
 
 
 class YearFilter(admin.SimpleListFilter):
