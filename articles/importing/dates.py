@@ -44,7 +44,7 @@ _NAMED_YEAR = re.compile(r"\bnăm\s+((?:19|20)\d{2})(?![\d-])", re.IGNORECASE)
 _ANY_YEAR = re.compile(r"(?<![\d/.,-])((?:19|20)\d{2})(?![\d/-])")
 # Years that name something else than the time of writing.
 _NOT_NOW = re.compile(
-    r"(?:sau|đến|tới|trước|Luật Biển|UNCLOS|Tầm nhìn(?: Cộng đồng)?(?: ASEAN)?"
+    r"(?:sau|đến|tới|trước|vào|Luật Biển|UNCLOS|Tầm nhìn(?: Cộng đồng)?(?: ASEAN)?"
     r"|Kế hoạch(?: tổng thể)?[^.\n]{0,40}|từ năm|từ)\s*(?:năm\s+)?$",
     re.IGNORECASE,
 )
@@ -108,7 +108,7 @@ def infer_year(
     for m in _CHAIR_YEAR.finditer(text):
         scores[int(m.group(1))] += 4
     for m in _MONTH_YEAR.finditer(text):
-        scores[int(m.group(2))] += 4 if month and int(m.group(1)) == month else 1
+        scores[int(m.group(2))] += 4 if month and int(m.group(1)) == month else 2
     for m in FULL_DATE.finditer(text):
         scores[int(m.group(4))] += 2
     for m in _NAMED_YEAR.finditer(text):

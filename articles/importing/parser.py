@@ -76,6 +76,12 @@ _BREADCRUMB = re.compile(r"^[^.!?]{2,60}(?:\s*(?:>|»|/|\|)\s*[^.!?]{2,60})+$")
 _SIGNATURE_IN_PARENS = re.compile(r"^\(\s*([^()]{2,40})\s*\)$")
 
 
+def _looks_like_headline(line: str) -> bool:
+    """Return True for a line shaped like another article's headline."""
+    stripped = line.rstrip("?")
+    return len(line) <= 200 and len(line.split()) >= 3 and not stripped.endswith(_SENTENCE_END)
+
+
 def parse_article(
     text: str, *, rules: Rules | None = None, catalogue: MeetingCatalogue | None = None
 ) -> ParsedArticle:
@@ -130,6 +136,7 @@ class _Parser:
         self.author = ""
         self.source_url = ""
         self.default_credit = ""
+        self.printed_lead = ""  # the lead with its dateline, which may carry the date
         lines = self._cut_related_lists(lines)
         title, rest = self._take_title(lines)
         lead, rest = self._take_lead(title, rest)
@@ -159,6 +166,9 @@ class _Parser:
     # -- furniture ---------------------------------------------------------------
 
     def _is_furniture(self, line: str) -> bool:
+        for pattern, outlet in self.rules.signature_patterns:
+            if pattern.fullmatch(line):
+                self.outlet_votes.append((1, outlet))
         for signature, outlet in self.rules.signatures:
             if signature in line.casefold():
                 self.outlet_votes.append((2, outlet))
@@ -181,14 +191,47 @@ class _Parser:
         )
 
     def _cut_related_lists(self, lines: list[str]) -> list[str]:
-        """Cut the page at the first list of other headlines; they are not the article."""
-        seen_text = 0
-        for index, line in enumerate(lines):
-            if seen_text >= 2 and self._is_stop_heading(line):
-                return lines[:index]
-            if line and not self._is_stop_heading(line):
-                seen_text += 1
-        return lines
+        """Remove lists of other headlines; they are not the article.
+
+        A list runs to the end of the page, unless it is a box of a few headlines in
+        the middle of the article, after which the body plainly goes on.
+        """
+        kept: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            if sum(1 for k in kept if k) >= 2 and self._is_stop_heading(line):
+                resume = self._body_after_related_box(lines, index)
+                if resume is None:
+                    break
+                index = resume
+                continue
+            kept.append(line)
+            index += 1
+        return kept
+
+    def _body_after_related_box(self, lines: list[str], heading: int) -> int | None:
+        """Return where the body resumes after a related-headlines box, or None."""
+        if lines[heading].partition(":")[2].strip():
+            return None  # "Từ khóa: …" tag lists end the page.
+        index, headlines = heading + 1, 0
+        while index < len(lines):
+            line = lines[index]
+            if not line:
+                index += 1
+            elif self._is_stop_heading(line):
+                return None
+            elif _looks_like_headline(line) and headlines < 6:
+                headlines += 1
+                index += 1
+            else:
+                break
+        rest = [line for line in lines[index:] if line and not self._is_furniture(line)]
+        if not headlines or not rest or len(rest[0]) < 80:
+            return None
+        if any(_looks_like_headline(line) for line in rest):
+            return None  # teaser cards: headline, summary, headline, summary…
+        return index
 
     # -- header --------------------------------------------------------------------
 
@@ -299,7 +342,8 @@ class _Parser:
                     continue
             if self._caption(line):
                 continue
-            lead = self._strip_lead_marker(f"{pending_marker} {line}".strip())
+            self.printed_lead = f"{pending_marker} {line}".strip()
+            lead = self._strip_lead_marker(self.printed_lead)
             return lead, lines[index + 1 :]
         return "", []
 
@@ -441,7 +485,7 @@ class _Parser:
 
     @staticmethod
     def _is_unlabelled_headline(line: str) -> bool:
-        return len(line) <= 200 and len(line.split()) >= 3 and not line.endswith(_SENTENCE_END)
+        return _looks_like_headline(line) and not line.endswith("?")
 
     def _mark_interview(self, paragraphs: list[str]) -> list[str]:
         """Prefix an interview's questions with "PV: " so they stay told apart."""
@@ -477,7 +521,7 @@ class _Parser:
     def _published_on(self, article: ParsedArticle) -> datetime.date | None:
         if self.header_date:
             return self.header_date
-        found = dates.day_month_in(article.lead)
+        found = dates.day_month_in(self.printed_lead)
         if not found:
             for paragraph in article.paragraphs[:2]:
                 found = dates.day_month_in(paragraph)

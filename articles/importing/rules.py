@@ -32,6 +32,7 @@ class Rules:
     section_labels: set[str]
     lead_markers: list[tuple[str, OutletInfo]] = field(default_factory=list)
     signatures: list[tuple[str, OutletInfo]] = field(default_factory=list)
+    signature_patterns: list[tuple[re.Pattern, OutletInfo]] = field(default_factory=list)
     names: dict[str, OutletInfo] = field(default_factory=dict)
     domains: dict[str, OutletInfo] = field(default_factory=dict)
 
@@ -81,6 +82,8 @@ def load_rules() -> Rules:
             rules.lead_markers.append((marker, info))
         for signature in entry.get("signatures", []):
             rules.signatures.append((signature.casefold(), info))
+        for pattern in entry.get("signature_patterns", []):
+            rules.signature_patterns.append((re.compile(pattern, re.IGNORECASE), info))
     # Longest marker first, so "QĐND Online -" wins over "QĐND -".
     rules.lead_markers.sort(key=lambda item: -len(item[0]))
     return rules
