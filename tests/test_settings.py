@@ -1,0 +1,58 @@
+"""Settings read the environment; production refuses to start without a SECRET_KEY."""
+
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+
+def load_settings(module, **env):
+    code = (
+        f"import os; os.environ['DJANGO_SETTINGS_MODULE'] = '{module}'\n"
+        "from django.conf import settings\n"
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.ALLOWED_HOSTS)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+        check=False,
+    )
+
+
+def test_production_settings_refuse_to_start_without_secret_key():
+    proc = load_settings("asean_archive.settings.base")
+    assert proc.returncode != 0
+    assert "SECRET_KEY is not set" in proc.stderr
+
+
+def test_production_settings_read_the_environment():
+    proc = load_settings(
+        "asean_archive.settings.base",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="archive.example,b.example",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [
+        "False",
+        "django.db.backends.postgresql",
+        "['archive.example',",
+        "'b.example']",
+    ]
+
+
+def test_manage_py_defaults_to_development_settings():
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    proc = load_settings("asean_archive.settings.dev")
+    assert proc.stdout.split()[:2] == ["True", "django.db.backends.sqlite3"]
