@@ -3,13 +3,15 @@
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .text import fold, normalise, normalise_inline, search_key, slugify_vi
+from .text import fold, normalise, normalise_inline, search_words, slugify_vi
 
 
 class CaseInsensitiveTagMixin:
@@ -37,6 +39,21 @@ class CaseInsensitiveTagMixin:
         if i is not None:
             slug += f"-{i}"
         return slug
+
+
+class TagQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Annotate ``published_count``: the tag's published articles, drafts never counted."""
+        return self.annotate(
+            published_count=models.Count(
+                "tagged_items",
+                filter=models.Q(tagged_items__content_object__status=Article.Status.PUBLISHED),
+            )
+        )
+
+    def in_use(self):
+        """Return the tags with at least one published article (what readers may see listed)."""
+        return self.with_published_counts().filter(published_count__gt=0)
 
 
 class MeetingSeries(models.TextChoices):
@@ -69,6 +86,8 @@ class MeetingTag(CaseInsensitiveTagMixin, TagBase):
     end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     place = models.CharField(_("địa điểm"), max_length=120, blank=True)
 
+    objects = TagQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("hội nghị")
         verbose_name_plural = _("hội nghị")
@@ -84,6 +103,9 @@ class MeetingTag(CaseInsensitiveTagMixin, TagBase):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:meeting", kwargs={"slug": self.slug})
 
     @property
     def code(self):
@@ -114,12 +136,24 @@ class ThemeTag(CaseInsensitiveTagMixin, TagBase):
         ),
     )
 
+    objects = TagQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("chủ đề")
         verbose_name_plural = _("chủ đề")
         ordering = ["name"]
 
     def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:theme", kwargs={"slug": self.slug})
+
+    @property
+    def label(self):
+        """Return the name in the interface's language (the English name on /en/ pages)."""
+        if self.name_en and get_language() == "en":
+            return self.name_en
         return self.name
 
     def alias_list(self):
@@ -134,10 +168,26 @@ class TaggedTheme(TaggedItemBase):
         unique_together = [("content_object", "tag")]
 
 
+class OutletQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Annotate ``published_count``: the outlet's published articles only."""
+        return self.annotate(
+            published_count=models.Count(
+                "articles", filter=models.Q(articles__status=Article.Status.PUBLISHED)
+            )
+        )
+
+    def in_use(self):
+        """Return the outlets with at least one published article."""
+        return self.with_published_counts().filter(published_count__gt=0)
+
+
 class Outlet(models.Model):
     name = models.CharField(_("tên"), max_length=120)
     domain = models.CharField(_("tên miền"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cơ quan báo chí")
@@ -151,6 +201,9 @@ class Outlet(models.Model):
         if not self.slug:
             self.slug = slugify_vi(self.domain.replace(".", "-"))
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:outlet", kwargs={"slug": self.slug})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -167,6 +220,31 @@ class ArticleQuerySet(models.QuerySet):
     def with_listing_relations(self):
         """Load what a list of articles shows, in a fixed number of queries."""
         return self.select_related("outlet").prefetch_related("meetings", "themes")
+
+    def related_to(self, article):
+        """Return the other articles sharing meetings or themes with ``article``, most shared
+        first (then newest), annotated with ``shared``: the one ranking pages and API use."""
+        meeting_ids = [tag.pk for tag in article.meetings.all()]
+        theme_ids = [tag.pk for tag in article.themes.all()]
+        if not meeting_ids and not theme_ids:
+            return self.none()
+
+        def shared(through, ids):
+            rows = (
+                through.objects.filter(content_object=models.OuterRef("pk"), tag_id__in=ids)
+                .order_by()
+                .values("content_object")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            return Coalesce(models.Subquery(rows), 0)
+
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(shared=shared(TaggedMeeting, meeting_ids) + shared(TaggedTheme, theme_ids))
+            .filter(shared__gt=0)
+            .order_by("-shared", "-published_on", "-id")
+        )
 
 
 class Article(models.Model):
@@ -250,12 +328,20 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug(self.title)
-        self.search_text = search_key(self.searchable_text())
+        old_slug = None
+        if self.pk:
+            old_slug = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        self.search_text = search_words(self.searchable_text())
         self.search_folded = fold(self.search_text)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "search_folded", "slug"}
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_slug and old_slug != self.slug:
+                # The old address keeps working: it redirects permanently to the new one.
+                SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+            SlugRedirect.objects.filter(old_slug=self.slug).delete()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -278,6 +364,10 @@ class Article(models.Model):
     def searchable_text(self):
         return "\n".join(part for part in (self.title, self.lead, self.body) if part)
 
+    def lead_and_body(self):
+        """Return the text a search result quotes from: lead and body, not the title."""
+        return "\n".join(part for part in (self.lead, self.body) if part)
+
     def paragraphs(self):
         return [p for p in self.body.split("\n\n") if p.strip()]
 
@@ -299,6 +389,21 @@ class Article(models.Model):
         """Return the hash that identifies an import: of the normalised text, so NFD,
         CRLF or BOM variants of one file are the same article."""
         return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+class SlugRedirect(models.Model):
+    """An article's former slug; its old URL redirects permanently to the current one."""
+
+    old_slug = models.SlugField(_("slug cũ"), max_length=160, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("địa chỉ cũ")
+        verbose_name_plural = _("địa chỉ cũ")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
 
 
 class Figure(models.Model):

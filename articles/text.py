@@ -62,6 +62,17 @@ def search_key(text: str) -> str:
     return normalise_tones(unicodedata.normalize("NFC", text)).lower()
 
 
+_NON_WORD = re.compile(r"[^\w\n]+|_+")
+
+
+def search_words(text: str) -> str:
+    """Return ``text`` as the search columns store it: ``search_key`` lower case, words
+    separated by single spaces whatever punctuation stood between them, each line opened
+    and closed by a space, so that " word" matches only at the start of a word."""
+    lines = _NON_WORD.sub(" ", search_key(text)).split("\n")
+    return "\n".join(f" {' '.join(line.split())} " for line in lines)
+
+
 def slugify_vi(text: str, max_length: int = 0) -> str:
     """Return an ASCII slug: "Đối thoại ASEAN–Mỹ" -> "doi-thoai-asean-my".
 
