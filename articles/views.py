@@ -1,24 +1,279 @@
-"""Reader pages. Every view reads through Article.objects.published() / visible_to()."""
+"""Reader pages. Every view reads articles through Article.objects.published() (or
+visible_to() for a staff preview), so no page can show a draft to a reader."""
 
+import datetime
+from itertools import groupby
+
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import ListView, TemplateView
 
-from .models import Article
+from .filters import ArticleFilter
+from .models import Article, MeetingSeries, MeetingTag, Outlet, SlugRedirect, ThemeTag
+
+PAGE_SIZE = 20
 
 
-class ArticleListView(ListView):
-    template_name = "articles/article_list.html"
+def is_staff(user):
+    return user.is_active and user.is_staff
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    latest_count = 10
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            latest=Article.objects.published().with_listing_relations()[: self.latest_count],
+            top_meetings=MeetingTag.objects.in_use().order_by("-published_count", "-year")[:8],
+            themes=ThemeTag.objects.in_use().order_by("-published_count", "name"),
+            **kwargs,
+        )
+
+
+class ArticleDetailView(TemplateView):
+    template_name = "articles/article_detail.html"
+    related_count = 5
+
+    def get(self, request, *args, **kwargs):
+        queryset = Article.objects.visible_to(request.user).with_listing_relations()
+        article = queryset.prefetch_related("figures").filter(slug=kwargs["slug"]).first()
+        if article is None:
+            # A slug an editor has since changed: the old address moves permanently.
+            redirect = (
+                SlugRedirect.objects.filter(
+                    old_slug=kwargs["slug"], article__in=Article.objects.visible_to(request.user)
+                )
+                .select_related("article")
+                .first()
+            )
+            if redirect is None:
+                raise Http404(_("Không có bài viết này."))
+            return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+        self.article = article
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        article = self.article
+        related = (
+            Article.objects.published()
+            .related_to(article)
+            .with_listing_relations()[: self.related_count]
+        )
+        canonical = self.request.build_absolute_uri(article.get_absolute_url())
+        return super().get_context_data(
+            article=article,
+            related=related,
+            canonical_url=canonical,
+            json_ld=self.json_ld(article, canonical),
+            **kwargs,
+        )
+
+    def json_ld(self, article, canonical):
+        """Return the schema.org NewsArticle describing ``article``."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "description": article.lead,
+            "inLanguage": "vi",
+            "url": canonical,
+            "mainEntityOfPage": canonical,
+            "keywords": [tag.name for tag in [*article.meetings.all(), *article.themes.all()]],
+        }
+        if article.published_on:
+            data["datePublished"] = article.published_on.isoformat()
+        if article.author:
+            data["author"] = {"@type": "Person", "name": article.author}
+        if article.outlet:
+            data["publisher"] = {
+                "@type": "NewsMediaOrganization",
+                "name": article.outlet.name,
+                "url": f"https://{article.outlet.domain}/",
+            }
+        if article.source_url:
+            data["isBasedOn"] = article.source_url
+        return data
+
+
+class ArticleListMixin:
+    """A paginated list of published articles with what their cards show."""
+
+    paginate_by = PAGE_SIZE
     context_object_name = "articles"
-    paginate_by = 20
 
-    def get_queryset(self):
+    def published(self):
         return Article.objects.published().with_listing_relations()
 
 
-class ArticleDetailView(DetailView):
-    template_name = "articles/article_detail.html"
-    context_object_name = "article"
+class TagPageMixin(ArticleListMixin):
+    """A tag's own page: 404 for readers while it has no published article."""
 
-    def get_object(self, queryset=None):
-        queryset = Article.objects.visible_to(self.request.user).with_listing_relations()
-        return get_object_or_404(queryset.prefetch_related("figures"), slug=self.kwargs["slug"])
+    tag_model = None
+
+    def get_queryset(self):
+        tags = self.tag_model.objects.with_published_counts()
+        self.tag = get_object_or_404(tags, slug=self.kwargs["slug"])
+        if not self.tag.published_count and not is_staff(self.request.user):
+            raise Http404(_("Chưa có bài viết nào được đăng."))
+        return self.published().filter(**{self.tag_field: self.tag})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class MeetingIndexView(TemplateView):
+    template_name = "articles/meeting_index.html"
+
+    def get_context_data(self, **kwargs):
+        order = {series: index for index, series in enumerate(MeetingSeries.values)}
+        meetings = sorted(
+            MeetingTag.objects.in_use(),
+            key=lambda m: (order.get(m.series, len(order)), -(m.year or 0), -(m.number or 0)),
+        )
+        labels = dict(MeetingSeries.choices)
+        groups = [
+            {"series": series, "label": labels.get(series, series), "meetings": list(items)}
+            for series, items in groupby(meetings, key=lambda m: m.series)
+        ]
+        for group in groups:
+            group["years"] = [
+                {"year": year, "meetings": list(items)}
+                for year, items in groupby(group["meetings"], key=lambda m: m.year)
+            ]
+        return super().get_context_data(groups=groups, **kwargs)
+
+
+class MeetingDetailView(TagPageMixin, ListView):
+    template_name = "articles/meeting_detail.html"
+    tag_model = MeetingTag
+    tag_field = "meetings"
+
+
+class ThemeIndexView(ListView):
+    template_name = "articles/theme_index.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        return ThemeTag.objects.in_use().order_by("name")
+
+
+class ThemeDetailView(TagPageMixin, ListView):
+    template_name = "articles/theme_detail.html"
+    tag_model = ThemeTag
+    tag_field = "themes"
+
+
+class OutletIndexView(ListView):
+    template_name = "articles/outlet_index.html"
+    context_object_name = "outlets"
+
+    def get_queryset(self):
+        return Outlet.objects.in_use().order_by("name")
+
+
+class OutletDetailView(ArticleListMixin, ListView):
+    template_name = "articles/outlet_detail.html"
+
+    def get_queryset(self):
+        self.outlet = get_object_or_404(Outlet.objects.in_use(), slug=self.kwargs["slug"])
+        return self.published().filter(outlet=self.outlet)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(outlet=self.outlet, **kwargs)
+
+
+class ArchiveIndexView(TemplateView):
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        rows = (
+            Article.objects.published()
+            .exclude(published_on=None)
+            .annotate(year=ExtractYear("published_on"), month=ExtractMonth("published_on"))
+            .values("year", "month")
+            .annotate(count=Count("id"))
+            .order_by("-year", "month")
+        )
+        years = [
+            {
+                "year": year,
+                "months": months,
+                "count": sum(m["count"] for m in months),
+            }
+            for year, items in groupby(rows, key=lambda row: row["year"])
+            for months in [list(items)]
+        ]
+        return super().get_context_data(years=years, **kwargs)
+
+
+class ArchivePeriodView(ArticleListMixin, ListView):
+    """The articles of one year, or of one month of a year."""
+
+    template_name = "articles/archive_period.html"
+
+    def get_queryset(self):
+        year, month = self.kwargs["year"], self.kwargs.get("month")
+        if not 1967 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+            raise Http404(_("Không có giai đoạn này."))
+        queryset = self.published().filter(published_on__year=year)
+        if month:
+            queryset = queryset.filter(published_on__month=month)
+        self.months = (
+            Article.objects.published()
+            .filter(published_on__year=year)
+            .annotate(month=ExtractMonth("published_on"))
+            .values("month")
+            .annotate(count=Count("id"))
+            .order_by("month")
+        )
+        return queryset.order_by("published_on", "id")
+
+    def get_context_data(self, **kwargs):
+        year, month = self.kwargs["year"], self.kwargs.get("month")
+        return super().get_context_data(
+            year=year,
+            month=month,
+            month_date=datetime.date(year, month, 1) if month else None,
+            months=self.months,
+            **kwargs,
+        )
+
+
+class SearchView(ArticleListMixin, ListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.filterset = ArticleFilter(self.request.GET or None, queryset=self.published())
+        if not self.filterset.is_bound or not self.filterset.is_filtering:
+            return Article.objects.none()
+        if not self.filterset.is_valid():
+            return Article.objects.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filterset=self.filterset,
+            query=self.request.GET.get("q", "").strip(),
+            searched=self.filterset.is_bound and self.filterset.is_filtering,
+            selected_meetings=self.request.GET.getlist("meeting"),
+            selected_themes=self.request.GET.getlist("theme"),
+            meetings=MeetingTag.objects.in_use().order_by("series", "-year", "-number"),
+            themes=ThemeTag.objects.in_use().order_by("name"),
+            outlets=Outlet.objects.in_use().order_by("name"),
+            **kwargs,
+        )
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sitemap_url=self.request.build_absolute_uri(reverse("sitemap")), **kwargs
+        )

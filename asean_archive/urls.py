@@ -1,5 +1,10 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from articles.sitemaps import SITEMAPS
+from articles.views import RobotsView
 
 admin.site.site_header = "ASEAN Archive — Biên tập"
 admin.site.site_title = "ASEAN Archive"
@@ -7,5 +12,9 @@ admin.site.index_title = "Quản trị nội dung"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", RobotsView.as_view(), name="robots"),
 ]
+# Vietnamese at /, English at /en/: the interface is translated, articles stay Vietnamese.
+urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)

@@ -1,7 +1,9 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from articles.services import vocabulary_load
 
@@ -9,6 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "fixtures" / "seeds"
 SAMPLES = ROOT / "fixtures" / "samples"
 BAD = ROOT / "fixtures" / "bad"
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_by_default():
+    """Start each test in Vietnamese: a request to /en/ leaves English active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

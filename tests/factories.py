@@ -15,13 +15,13 @@ def outlet(**kwargs):
 
 
 def meeting(**kwargs):
-    n = kwargs.pop("number", None) or 40 + next(_counter)
+    n = kwargs["number"] if "number" in kwargs else 40 + next(_counter)
     defaults = {
         "name": f"Hội nghị Bộ trưởng Ngoại giao ASEAN lần thứ {n}",
         "slug": f"amm-{n}",
         "series": "AMM",
         "number": n,
-        "year": 1967 + n,
+        "year": 1967 + (n or 0),
     }
     return MeetingTag.objects.create(**{**defaults, **kwargs})
 

@@ -11,3 +11,10 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from asean_archive.settings.base import *  # noqa: F403
+from asean_archive.settings.base import STORAGES
+
+# runserver serves static files from the app folders; no collectstatic needed.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

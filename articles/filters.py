@@ -1,0 +1,110 @@
+"""The article filters, shared by the search page and the API.
+
+Every filter narrows a queryset it is given; the caller decides what that queryset may
+hold (``Article.objects.published()`` for readers), so a filter can never widen it.
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, MeetingSeries, MeetingTag, Outlet, TaggedMeeting, ThemeTag
+from .search import search_ranked
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("Từ khóa"),
+        help_text=_(
+            "Gõ không dấu để tìm cả có dấu lẫn không dấu; gõ có dấu để tìm đúng dấu. "
+            "Đặt cụm từ trong ngoặc kép."
+        ),
+    )
+    meeting = django_filters.ModelMultipleChoiceFilter(
+        field_name="meetings__slug",
+        to_field_name="slug",
+        queryset=MeetingTag.objects.all(),
+        conjoined=True,
+        label=_("Hội nghị"),
+        help_text=_("Slug của hội nghị; lặp lại để yêu cầu tất cả."),
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        field_name="themes__slug",
+        to_field_name="slug",
+        queryset=ThemeTag.objects.all(),
+        conjoined=True,
+        label=_("Chủ đề"),
+        help_text=_("Slug của chủ đề; lặp lại để yêu cầu tất cả."),
+    )
+    series = django_filters.ChoiceFilter(
+        choices=MeetingSeries.choices, method="filter_series", label=_("Loại hội nghị")
+    )
+    outlet = django_filters.ModelChoiceFilter(
+        field_name="outlet",
+        to_field_name="slug",
+        queryset=Outlet.objects.all(),
+        label=_("Cơ quan báo chí"),
+    )
+    published_after = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="gte",
+        input_formats=DATE_INPUT_FORMATS,
+        label=_("Từ ngày"),
+    )
+    published_before = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="lte",
+        input_formats=DATE_INPUT_FORMATS,
+        label=_("Đến ngày"),
+    )
+    year = YearFilter(
+        field_name="published_on",
+        lookup_expr="year",
+        min_value=1967,
+        max_value=2100,
+        label=_("Năm"),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("published_on", "published_on"), ("title", "title")),
+        label=_("Sắp xếp"),
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return search_ranked(queryset, value)
+
+    def filter_series(self, queryset, name, value):
+        tagged = TaggedMeeting.objects.filter(tag__series=value).values("content_object")
+        return queryset.filter(pk__in=tagged)
+
+    def clean_date_range(self):
+        """Return an error message if the range ends before it starts."""
+        data = self.form.cleaned_data
+        start, end = data.get("published_after"), data.get("published_before")
+        if start and end and start > end:
+            return _("“Từ ngày” phải trước hoặc bằng “Đến ngày”.")
+        return None
+
+    def is_valid(self):
+        if not super().is_valid():
+            return False
+        error = self.clean_date_range()
+        if error:
+            self.form.add_error("published_before", error)
+            return False
+        return True
+
+    @property
+    def is_filtering(self):
+        """Return True if any filter was given a value (an empty form shows no results)."""
+        return any(self.data.get(name) for name in self.filters if name != "ordering")

@@ -1,0 +1,201 @@
+# ruff: noqa: E501 - a table of whole sentences reads better unwrapped
+"""Fill locale/en/LC_MESSAGES/django.po from the table below (Vietnamese msgid → English).
+
+Run after `manage.py makemessages -l en`, then `manage.py compilemessages`: see README.
+"""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "django.po"
+
+EN = {
+    "hội nghị": "meeting",
+    "Hội nghị": "Meetings",
+    "chủ đề": "theme",
+    "Chủ đề": "Themes",
+    "năm": "year",
+    "Năm": "Year",
+    "chuỗi hội nghị": "meeting series",
+    "Tìm trong tiêu đề, sapo, nội dung; gõ không dấu cũng được.": "Search title, lead and body; diacritics optional.",
+    "Nội dung": "Content",
+    "Gắn thẻ": "Tagging",
+    "Nguồn nhập": "Import source",
+    "ngày đăng": "published on",
+    "Bạn không có quyền đăng bài.": "You do not have permission to publish articles.",
+    "Đăng các bài đã chọn": "Publish selected articles",
+    "Đã đăng %(n)d bài.": "Published %(n)d article(s).",
+    "Trả về bản nháp": "Send back to draft",
+    "Đã chuyển %(n)d bài về bản nháp.": "Sent %(n)d article(s) back to draft.",
+    "Chạy lại bộ gắn thẻ (chỉ thêm thẻ)": "Re-run the tagger (adds tags only)",
+    "Đã gắn thêm %(m)d hội nghị và %(t)d chủ đề.": "Added %(m)d meeting and %(t)d theme tag(s).",
+    "Không tạo được slug từ tên này; hãy nhập slug.": "No slug can be made from this name; enter one.",
+    "Gộp các thẻ đã chọn thành một": "Merge the selected tags into one",
+    "Chọn ít nhất hai thẻ để gộp.": "Select at least two tags to merge.",
+    "Thẻ đích không hợp lệ.": "Invalid target tag.",
+    "Đã gộp %(n)d thẻ vào “%(target)s” (%(moved)d bài được chuyển).": "Merged %(n)d tag(s) into “%(target)s” (%(moved)d article(s) moved).",
+    "Gộp thẻ": "Merge tags",
+    "mã": "code",
+    "số bài": "articles",
+    "Lưu trữ bài viết": "Article archive",
+    "ASEAN Archive — bài viết mới": "ASEAN Archive — latest articles",
+    "Bài viết mới nhất về ngoại giao ASEAN.": "The latest articles on ASEAN diplomacy.",
+    "Bài viết mới nhất về %(name)s.": "The latest articles on %(name)s.",
+    "Từ khóa": "Keywords",
+    "Gõ không dấu để tìm cả có dấu lẫn không dấu; gõ có dấu để tìm đúng dấu. Đặt cụm từ trong ngoặc kép.": "Typed without diacritics, words match with or without them; typed with diacritics, they match exactly. Put a phrase in double quotes.",
+    "Slug của hội nghị; lặp lại để yêu cầu tất cả.": "Meeting slug; repeat to require all.",
+    "Slug của chủ đề; lặp lại để yêu cầu tất cả.": "Theme slug; repeat to require all.",
+    "Loại hội nghị": "Meeting series",
+    "Cơ quan báo chí": "Outlets",
+    "cơ quan báo chí": "outlet",
+    "Từ ngày": "From",
+    "Đến ngày": "To",
+    "Sắp xếp": "Ordering",
+    "“Từ ngày” phải trước hoặc bằng “Đến ngày”.": "“From” must be on or before “To”.",
+    "Hội nghị Quan chức Cao cấp ASEAN (SOM)": "ASEAN Senior Officials' Meeting (SOM)",
+    "Hội nghị Bộ trưởng Ngoại giao ASEAN (AMM)": "ASEAN Foreign Ministers' Meeting (AMM)",
+    "Hội nghị Cấp cao ASEAN": "ASEAN Summit",
+    "Diễn đàn khu vực ASEAN (ARF)": "ASEAN Regional Forum (ARF)",
+    "Hội nghị Cấp cao Đông Á (EAS)": "East Asia Summit (EAS)",
+    "ASEAN+3": "ASEAN Plus Three",
+    "Hội đồng Cộng đồng Chính trị-An ninh ASEAN (APSC)": "ASEAN Political-Security Community Council (APSC)",
+    "Đối thoại ASEAN–đối tác": "ASEAN–partner dialogues",
+    "lần thứ": "number",
+    "đối tác": "partner",
+    "ngày bắt đầu": "start date",
+    "ngày kết thúc": "end date",
+    "địa điểm": "place",
+    "tên tiếng Anh": "English name",
+    "tên": "name",
+    "tên miền": "domain",
+    "Bản nháp": "Draft",
+    "Chờ duyệt": "In review",
+    "Đã đăng": "Published",
+    "tiêu đề": "title",
+    "sapo": "lead",
+    "nội dung": "body",
+    "tác giả": "author",
+    "đường dẫn gốc": "source URL",
+    "trạng thái": "status",
+    "bài viết": "article",
+    "Bài đã đăng phải có ngày đăng. / A published article needs a date.": "A published article needs a date.",
+    "Thứ Hai": "Monday",
+    "Thứ Ba": "Tuesday",
+    "Thứ Tư": "Wednesday",
+    "Thứ Năm": "Thursday",
+    "Thứ Sáu": "Friday",
+    "Thứ Bảy": "Saturday",
+    "Chủ Nhật": "Sunday",
+    "Không có bài viết này.": "No such article.",
+    "Chưa có bài viết nào được đăng.": "No articles have been published yet.",
+    "Không có giai đoạn này.": "No such period.",
+    "Không tìm thấy trang": "Page not found",
+    "Trang này không có hoặc chưa được đăng. Hãy thử tìm kiếm hoặc quay về trang chủ.": "This page does not exist or has not been published. Try searching, or go back to the home page.",
+    "Về trang chủ": "Back to the home page",
+    "Lưu trữ": "Archive",
+    "Lưu trữ theo năm và tháng": "Archive by year and month",
+    "%(n)s bài": ("%(n)s article", "%(n)s articles"),
+    "%(n)s bài viết": ("%(n)s article", "%(n)s articles"),
+    "%(n)s kết quả": ("%(n)s result", "%(n)s results"),
+    "Tháng %(month)s": "Month %(month)s",
+    "Tháng %(month)s/%(year)s": "%(month)s/%(year)s",
+    "Năm %(year)s": "Year %(year)s",
+    "Bản xem trước cho biên tập viên — trạng thái: %(status)s. Độc giả không thấy bài này.": "Editor preview — status: %(status)s. Readers cannot see this article.",
+    "Phóng viên:": "Interviewer:",
+    "Ảnh trong bài": "Photos in this article",
+    "Ảnh": "Photo",
+    "Nguồn": "Source",
+    "Bài liên quan": "Related articles",
+    "Tin bài về ngoại giao ASEAN": "News on ASEAN diplomacy",
+    "Bài viết từ các hội nghị SOM, AMM, Cấp cao, ARF, EAS, ASEAN+3 và các cuộc đối thoại với đối tác, được làm sạch và gắn thẻ theo hội nghị, chủ đề.": "Vietnamese reporting from SOM, AMM, Summit, ARF, EAS and ASEAN+3 meetings and the dialogues with partners, cleaned and tagged by meeting and theme. Articles are in Vietnamese.",
+    "Bài mới nhất": "Latest articles",
+    "Xem toàn bộ lưu trữ": "Browse the whole archive",
+    "Hội nghị được đưa tin nhiều nhất": "Most covered meetings",
+    "Chưa có.": "None yet.",
+    "Tất cả hội nghị": "All meetings",
+    "Chưa có bài viết nào.": "No articles.",
+    "Phân trang": "Pagination",
+    "Trang trước": "Previous",
+    "Trang sau": "Next",
+    "Thẻ": "Tags",
+    "Mã": "Code",
+    "Lần thứ": "Number",
+    "Đối tác": "Partner",
+    "Thời gian": "Dates",
+    "Địa điểm": "Place",
+    "Bài viết": "Articles",
+    "Tìm trong hội nghị này": "Search this meeting",
+    "Các hội nghị có bài viết trong kho, theo chuỗi hội nghị và năm.": "The meetings covered in the archive, by series and year.",
+    "Chuỗi hội nghị": "Meeting series",
+    "Chưa có hội nghị nào có bài viết.": "No meeting has articles yet.",
+    "“%(query)s” — Tìm kiếm": "“%(query)s” — Search",
+    "Tìm kiếm": "Search",
+    "Kết quả cho “%(query)s”": "Results for “%(query)s”",
+    "Lọc kết quả": "Filter results",
+    "Gõ không dấu để tìm cả có dấu lẫn không dấu (bien dong → Biển Đông); gõ có dấu để tìm đúng dấu. Đặt cụm từ trong ngoặc kép.": "Typed without diacritics, words match with or without them (bien dong → Biển Đông); typed with diacritics, they match exactly. Put a phrase in double quotes.",
+    "Tất cả": "All",
+    "Lọc": "Filter",
+    "Xóa bộ lọc": "Clear filters",
+    "Không thể lọc với các giá trị này:": "These values cannot be used to filter:",
+    "Nhập từ khóa hoặc chọn một bộ lọc để tìm bài viết.": "Type keywords or choose a filter to find articles.",
+    "Tìm trong chủ đề này": "Search this theme",
+    "Chưa có chủ đề nào có bài viết.": "No theme has articles yet.",
+    "Kho lưu trữ tin bài tiếng Việt về ngoại giao ASEAN: hội nghị, chủ đề, cơ quan báo chí.": "An archive of Vietnamese reporting on ASEAN diplomacy: meetings, themes, outlets.",
+    "Chuyển đến nội dung chính": "Skip to main content",
+    "Điều hướng chính": "Main navigation",
+    "Báo": "Outlets",
+    "Ngôn ngữ": "Language",
+    "Tìm bài viết": "Search articles",
+    "vd: bien dong, “Tầm nhìn sau 2025”": "e.g. bien dong, “Tầm nhìn sau 2025”",
+    "Tìm": "Search",
+    "ASEAN Archive — tin bài về ngoại giao ASEAN, giữ nguyên văn từ các cơ quan báo chí Việt Nam.": "ASEAN Archive — reporting on ASEAN diplomacy, kept as published by Vietnamese outlets.",
+}
+
+
+def quote(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def fill(po_text):
+    """Return ``po_text`` with every msgstr of the table filled in."""
+    blocks = po_text.split("\n\n")
+    out = []
+    for block in blocks:
+        lines = block.split("\n")
+        entry, key = {}, None
+        for line in lines:
+            match = re.match(r"^(msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$", line)
+            if match:
+                key = match.group(1)
+                entry[key] = ast.literal_eval(match.group(2))
+            elif line.startswith('"') and key:
+                entry[key] += ast.literal_eval(line)
+        msgid = entry.get("msgid")
+        if not msgid or msgid not in EN:
+            out.append(block)
+            continue
+        english = EN[msgid]
+        head = [line for line in lines if line.startswith("#")]
+        head.append(f"msgid {quote(msgid)}")
+        if "msgid_plural" in entry:
+            singular, plural = english if isinstance(english, tuple) else (english, english)
+            head += [
+                f"msgid_plural {quote(entry['msgid_plural'])}",
+                f"msgstr[0] {quote(singular)}",
+                f"msgstr[1] {quote(plural)}",
+            ]
+        else:
+            head.append(f"msgstr {quote(english)}")
+        out.append("\n".join(head))
+    return "\n\n".join(out)
+
+
+if __name__ == "__main__":
+    text = PO.read_text(encoding="utf-8")
+    text = text.replace('"Language: \\n"', '"Language: en\\n"')
+    text = text.replace("#, fuzzy\n", "", 1)
+    PO.write_text(fill(text), encoding="utf-8")
+    missing = [m for m in re.findall(r'^msgid "(.+)"\nmsgstr ""$', PO.read_text(), re.M)]
+    print(f"{PO}: {len(missing)} message(s) left untranslated", file=sys.stderr)
