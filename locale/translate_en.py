@@ -150,6 +150,9 @@ EN = {
     "Tìm bài viết": "Search articles",
     "vd: bien dong, “Tầm nhìn sau 2025”": "e.g. bien dong, “Tầm nhìn sau 2025”",
     "Tìm": "Search",
+    "Hủy": "Cancel",
+    "Chọn thẻ giữ lại; các thẻ khác được gộp vào nó và bị xóa. Bài viết mang thẻ bị gộp sẽ mang thẻ giữ lại.": "Choose the tag to keep; the others are merged into it and deleted. Their articles get the kept tag.",
+    "slug": "slug",
     "ASEAN Archive — tin bài về ngoại giao ASEAN, giữ nguyên văn từ các cơ quan báo chí Việt Nam.": "ASEAN Archive — reporting on ASEAN diplomacy, kept as published by Vietnamese outlets.",
 }
 
