@@ -7,6 +7,8 @@ hold (``Article.objects.published()`` for readers), so a filter can never widen 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Article, MeetingSeries, MeetingTag, Outlet, TaggedMeeting, ThemeTag
 from .search import search_ranked
@@ -18,6 +20,11 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Tags by slug, repeatable (``?meeting=a&meeting=b``): an article must carry all."""
+
+
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
@@ -27,7 +34,7 @@ class ArticleFilter(django_filters.FilterSet):
             "Đặt cụm từ trong ngoặc kép."
         ),
     )
-    meeting = django_filters.ModelMultipleChoiceFilter(
+    meeting = SlugsFilter(
         field_name="meetings__slug",
         to_field_name="slug",
         queryset=MeetingTag.objects.all(),
@@ -35,7 +42,7 @@ class ArticleFilter(django_filters.FilterSet):
         label=_("Hội nghị"),
         help_text=_("Slug của hội nghị; lặp lại để yêu cầu tất cả."),
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = SlugsFilter(
         field_name="themes__slug",
         to_field_name="slug",
         queryset=ThemeTag.objects.all(),

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from .importing import ImportFailure, ParsedArticle, decode_input, parse_article
 from .importing.rules import load_rules
@@ -285,3 +286,46 @@ def tags_merge(*, target: Model, sources) -> int:
             target.save(update_fields=["aliases"])
         source.delete()
     return moved
+
+
+ARTICLE_EDITABLE_FIELDS = (
+    "slug",
+    "title",
+    "lead",
+    "body",
+    "author",
+    "outlet",
+    "source_url",
+    "published_on",
+)
+
+
+@transaction.atomic
+def article_save(*, article: Article | None = None, data: dict, user=None) -> Article:
+    """Create an article (``article`` is None) or update it with ``data``; set its tags by
+    the given lists and replace its figures when given. A status change needs the publish
+    permission. Validate the whole article before anything is written."""
+    article = article or Article(status=Article.Status.DRAFT)
+    status = data.get("status", article.status)
+    may_publish = user is None or user.has_perm("articles.publish_article")
+    if status != article.status and not may_publish:
+        raise PermissionDenied(_("Chỉ người có quyền đăng bài mới được đổi trạng thái bài viết."))
+    article.status = status
+    for name in ARTICLE_EDITABLE_FIELDS:
+        if name in data:
+            setattr(article, name, data[name])
+    if not article.slug and article.title:
+        article.slug = Article.unique_slug(article.title, exclude_pk=article.pk)
+    article.full_clean()
+    article.save()
+    if "meetings" in data:
+        article.meetings.set(list(data["meetings"]))
+    if "themes" in data:
+        article.themes.set(list(data["themes"]))
+    if "figures" in data:
+        article.figures.all().delete()
+        Figure.objects.bulk_create(
+            Figure(article=article, position=i, caption=f["caption"], credit=f.get("credit", ""))
+            for i, f in enumerate(data["figures"], start=1)
+        )
+    return article

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.utils import translation
 
 from articles.services import vocabulary_load
@@ -19,6 +20,14 @@ def vietnamese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start each test with an empty cache: the API's throttle counts live there."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

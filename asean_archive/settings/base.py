@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "taggit",
     "articles",
 ]
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     # Serves the shipped static files itself when DEBUG is off: the site needs no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +130,47 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # Where the importer's rules and vocabularies live: data, not code.
 ARCHIVE_FIXTURES_DIR = BASE_DIR / "fixtures"
+
+REST_FRAMEWORK = {
+    # Token first: an anonymous write is then a 401 naming the scheme, not a bare 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "articles.api.schema.ArchiveAutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Anonymous clients only; editors are not throttled. "120/min", "5000/day"...
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/min")},
+    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
+    "DEFAULT_VERSIONING_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ASEAN Archive API",
+    "DESCRIPTION": (
+        "Vietnamese news coverage of ASEAN diplomacy: articles tagged by meeting and theme. "
+        "Anyone reads published articles; staff editors write with a session or a token "
+        "(`Authorization: Token …`). Article responses carry an ETag: send it back in "
+        "If-Match when you update, in If-None-Match when you read again."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation's assets are shipped (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# CORS: off unless API_CORS_ORIGINS lists origins ("*" for any); read-only, API only.
+API_CORS_ORIGINS = env_list("API_CORS_ORIGINS")
+CORS_ALLOW_ALL_ORIGINS = API_CORS_ORIGINS == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else API_CORS_ORIGINS
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 LOGGING = {
     "version": 1,

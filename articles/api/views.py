@@ -1,0 +1,302 @@
+"""REST API v1. Reads go through Article.objects.visible_to(user): readers see published
+articles only, and an unpublished one is a 404 for them, never a 403. Writes go through
+services.article_save; ETags guard against lost updates."""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from articles import services
+from articles.filters import ArticleFilter
+from articles.models import Article, MeetingTag, Outlet, ThemeTag
+
+from . import serializers
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class IsStaffEditorOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
+    """Anyone may read; writing needs a staff account holding the model permission
+    (add/change/delete article). Publishing is checked again by the service."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        user = request.user
+        if not (user and user.is_authenticated and user.is_staff):
+            return False
+        return super().has_permission(request, view)
+
+
+def is_staff(user):
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    description="Comma-separated fields to return, e.g. `fields=slug,title,published_on`.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FIELDS_PARAMETER], summary="List articles"),
+    retrieve=extend_schema(
+        parameters=[FIELDS_PARAMETER],
+        summary="An article by slug (or id)",
+        responses={200: serializers.ArticleDetailSerializer, 304: None},
+    ),
+    create=extend_schema(
+        request=serializers.ArticleWriteSerializer,
+        responses={201: serializers.ArticleDetailSerializer},
+        summary="Create an article (editors)",
+    ),
+    update=extend_schema(
+        request=serializers.ArticleWriteSerializer,
+        responses={200: serializers.ArticleDetailSerializer, 412: None},
+        summary="Replace an article (editors); send If-Match",
+    ),
+    partial_update=extend_schema(
+        request=serializers.ArticleWriteSerializer,
+        responses={200: serializers.ArticleDetailSerializer, 412: None},
+        summary="Change some fields of an article (editors); send If-Match",
+    ),
+    destroy=extend_schema(responses={204: None, 412: None}, summary="Delete an article"),
+)
+class ArticleViewSet(viewsets.ModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    permission_classes = [IsStaffEditorOrReadOnly]
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = ArticleFilter
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        queryset = Article.objects.visible_to(self.request.user).with_listing_relations()
+        return queryset.prefetch_related("figures")
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return serializers.ArticleWriteSerializer
+        if self.action in ("list", "related"):
+            return serializers.ArticleListSerializer
+        return serializers.ArticleDetailSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["fields"] = self.requested_fields()
+        return context
+
+    def requested_fields(self):
+        raw = self.request.query_params.get("fields")
+        if not raw:
+            return None
+        wanted = {name.strip() for name in raw.split(",") if name.strip()}
+        serializer_class = (
+            serializers.ArticleListSerializer
+            if self.action in ("list", "related")
+            else serializers.ArticleDetailSerializer
+        )
+        available = set(serializer_class.Meta.fields)
+        if not is_staff(self.request.user):
+            available -= set(serializers.STAFF_ONLY)
+        unknown = sorted(wanted - available)
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    "fields": [
+                        _("Không có trường: %(unknown)s. Các trường có: %(available)s.")
+                        % {"unknown": ", ".join(unknown), "available": ", ".join(sorted(available))}
+                    ]
+                }
+            )
+        return wanted
+
+    def get_object(self):
+        """Find the article by slug, or by id when the lookup is a number no slug matches."""
+        queryset = self.get_queryset()
+        value = self.kwargs[self.lookup_field]
+        article = queryset.filter(slug=value).first()
+        if article is None and value.isdigit():
+            article = queryset.filter(pk=int(value)).first()
+        if article is None:
+            raise Http404
+        self.check_object_permissions(self.request, article)
+        return article
+
+    # -- ETags ---------------------------------------------------------------------
+
+    def etag(self, article):
+        """Return the article's entity tag: it changes whenever anything the API shows does."""
+        parts = [
+            str(article.pk),
+            article.updated_at.isoformat(),
+            article.status,
+            "staff" if is_staff(self.request.user) else "public",
+            ",".join(sorted(tag.slug for tag in article.meetings.all())),
+            ",".join(sorted(tag.slug for tag in article.themes.all())),
+            "|".join(f"{f.caption}\x1f{f.credit}" for f in article.figures.all()),
+            article.outlet.slug if article.outlet else "",
+        ]
+        digest = hashlib.sha256("\x1e".join(parts).encode()).hexdigest()[:32]
+        return f'"{digest}"'
+
+    @staticmethod
+    def etag_matches(header, etag):
+        tags = [tag.strip() for tag in header.split(",")]
+        weak_free = [tag.removeprefix("W/") for tag in tags]
+        return "*" in tags or etag in weak_free
+
+    def with_etag(self, response, article):
+        response["ETag"] = self.etag(article)
+        patch_vary_headers(response, ["Cookie", "Authorization"])
+        return response
+
+    def check_if_match(self, article):
+        header = self.request.headers.get("If-Match")
+        if header and not self.etag_matches(header, self.etag(article)):
+            raise PreconditionFailed()
+
+    # -- actions ---------------------------------------------------------------------
+
+    def retrieve(self, request, *args, **kwargs):
+        article = self.get_object()
+        etag = self.etag(article)
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match and self.etag_matches(if_none_match, etag):
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+            return self.with_etag(response, article)
+        serializer = self.get_serializer(article)
+        return self.with_etag(Response(serializer.data), article)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        article = self.save(None, serializer.validated_data)
+        return self.respond(article, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            article = self.locked_object()
+            self.check_if_match(article)
+            serializer = self.get_serializer(article, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            article = self.save(article, serializer.validated_data)
+        return self.respond(article, status.HTTP_200_OK)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            article = self.locked_object()
+            self.check_if_match(article)
+            article.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def locked_object(self):
+        """Return the article locked for this transaction, read after the lock: two
+        editors holding the same ETag cannot both pass If-Match."""
+        article = self.get_object()
+        list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk"))
+        return self.get_queryset().get(pk=article.pk)
+
+    def save(self, article, data):
+        try:
+            return services.article_save(article=article, data=data, user=self.request.user)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            detail = (
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
+            )
+            raise exceptions.ValidationError(detail) from exc
+
+    def respond(self, article, code):
+        article = self.get_queryset().get(pk=article.pk)
+        context = {"request": self.request, "view": self}
+        data = serializers.ArticleDetailSerializer(article, context=context).data
+        response = Response(data, status=code)
+        response["Location"] = data["api_url"]
+        return self.with_etag(response, article)
+
+    @extend_schema(
+        parameters=[FIELDS_PARAMETER],
+        responses=serializers.ArticleListSerializer(many=True),
+        summary="Published articles sharing meetings or themes, most shared first",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=Pagination)
+    def related(self, request, slug=None):
+        article = self.get_object()
+        related = Article.objects.published().related_to(article).with_listing_relations()
+        page = self.paginate_queryset(related.prefetch_related("figures"))
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The article has changed since you read it (If-Match). Read it again."
+    default_code = "precondition_failed"
+
+
+class TagFilter(filters.FilterSet):
+    series = filters.ChoiceFilter(choices=MeetingTag._meta.get_field("series").choices)
+    number = filters.NumberFilter()
+    year = filters.NumberFilter()
+
+    class Meta:
+        model = MeetingTag
+        fields = ["series", "number", "year"]
+
+
+class VocabularyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """A read-only vocabulary: readers see the entries with published articles; staff all.
+    ``article_count`` counts published articles only."""
+
+    lookup_field = "slug"
+    permission_classes = [permissions.AllowAny]
+    pagination_class = Pagination
+    model = None
+
+    def get_queryset(self):
+        queryset = self.model.objects.with_published_counts()
+        if not is_staff(self.request.user):
+            queryset = queryset.filter(published_count__gt=0)
+        return queryset.order_by(*self.ordering)
+
+
+class MeetingViewSet(VocabularyViewSet):
+    model = MeetingTag
+    serializer_class = serializers.MeetingSerializer
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = TagFilter
+    ordering = ["-year", "series", "number", "slug"]
+
+
+class ThemeViewSet(VocabularyViewSet):
+    model = ThemeTag
+    serializer_class = serializers.ThemeSerializer
+    ordering = ["name"]
+
+
+class OutletViewSet(VocabularyViewSet):
+    model = Outlet
+    serializer_class = serializers.OutletSerializer
+    ordering = ["name"]
