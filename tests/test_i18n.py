@@ -12,16 +12,19 @@ from django.utils import translation
 
 from articles.templatetags.archive import page_url, vn_date
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES"
+LOCALES = Path(__file__).resolve().parent.parent / "locale"
+LOCALE = LOCALES / "en" / "LC_MESSAGES"
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (gettext) is not installed")
-def test_committed_mo_matches_the_po(tmp_path):
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_committed_mo_matches_the_po(tmp_path, language):
     """A .po edited without recompiling would leave the site on old translations."""
+    folder = LOCALES / language / "LC_MESSAGES"
     compiled = tmp_path / "django.mo"
-    subprocess.run(["msgfmt", "--check", "-o", compiled, LOCALE / "django.po"], check=True)
-    assert compiled.read_bytes() == (LOCALE / "django.mo").read_bytes(), (
-        "locale/en/LC_MESSAGES/django.mo is stale: run `manage.py compilemessages`"
+    subprocess.run(["msgfmt", "-o", compiled, folder / "django.po"], check=True)
+    assert compiled.read_bytes() == (folder / "django.mo").read_bytes(), (
+        f"locale/{language}/LC_MESSAGES/django.mo is stale: run `manage.py compilemessages`"
     )
 
 
@@ -80,3 +83,13 @@ def test_page_url_keeps_every_other_parameter(rf):
         == "?q=bi%E1%BB%83n+%C4%91%C3%B4ng&meeting=a&meeting=b&page=2"
     )
     assert page_url({"request": request}, 1) == "?q=bi%E1%BB%83n+%C4%91%C3%B4ng&meeting=a&meeting=b"
+
+
+@pytest.mark.django_db
+def test_api_follows_accept_language_while_the_site_stays_vietnamese(client):
+    vi = client.get("/api/v1/articles/", {"year": "abc"}).json()
+    en = client.get("/api/v1/articles/", {"year": "abc"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert en == {"year": ["Enter a whole number."]}
+    assert vi["year"] != en["year"]  # Vietnamese by default
+    site = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="vi">' in site

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -252,7 +253,9 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The article has changed since you read it (If-Match). Read it again."
+    default_detail = _lazy(
+        "Bài viết đã thay đổi từ khi bạn đọc nó (If-Match không khớp ETag). Hãy đọc lại bài."
+    )
     default_code = "precondition_failed"
 
 
