@@ -124,7 +124,9 @@ def highlight(text: str, query: str) -> str:
 def snippet(text: str, query: str, width: int = 240) -> str:
     """Return about ``width`` characters of ``text`` around the first match, highlighted."""
     text = " ".join(text.split())
-    spans = _match_spans(text, parse_query(query))
+    terms = parse_query(query)
+    # Centre on the whole query as a phrase where the text has it, else on any word.
+    spans = (len(terms) > 1 and _match_spans(text, [" ".join(terms)])) or _match_spans(text, terms)
     if not spans or len(text) <= width:
         start = 0
     else:

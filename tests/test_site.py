@@ -754,3 +754,16 @@ def test_reverse_names_of_every_page():
     assert reverse("articles:meeting", kwargs={"slug": "amm-54"}) == "/hoi-nghi/amm-54/"
     assert reverse("articles:archive_month", args=[2021, 4]) == "/luu-tru/2021/4/"
     assert reverse("sitemap") == "/sitemap.xml"
+
+
+def test_snippet_centres_on_the_phrase_rather_than_a_lone_word(client, db):
+    filler = " ".join(["Đoạn mở đầu dài về hợp tác khu vực."] * 30)
+    factories.article(
+        title="Tin hội nghị",
+        lead="Cấp cao Đông Á họp.",
+        body=f"{filler}\n\nCác bên bàn về Biển Đông và luật pháp quốc tế.",
+    )
+    page = search(client, q="bien dong")
+    snippet = page[page.index('<p class="snippet">') :]
+    snippet = snippet[: snippet.index("</p>")]
+    assert "<mark>Biển Đông</mark>" in snippet
