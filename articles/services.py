@@ -16,6 +16,7 @@ from .importing import ImportFailure, ParsedArticle, decode_input, parse_article
 from .importing.rules import load_rules
 from .models import Article, Figure, MeetingTag, Outlet, ThemeTag
 from .tagging import MeetingRef, ThemeMatcher, ThemeRef, tag_text, theme_vocabulary_from_fixtures
+from .text import normalise, normalise_inline
 
 
 @dataclass
@@ -325,7 +326,12 @@ def article_save(*, article: Article | None = None, data: dict, user=None) -> Ar
     if "figures" in data:
         article.figures.all().delete()
         Figure.objects.bulk_create(
-            Figure(article=article, position=i, caption=f["caption"], credit=f.get("credit", ""))
+            Figure(
+                article=article,
+                position=i,
+                caption=normalise(f["caption"]),
+                credit=normalise_inline(f.get("credit", "")),
+            )
             for i, f in enumerate(data["figures"], start=1)
         )
     return article

@@ -141,7 +141,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     # Anonymous clients only; editors are not throttled. "120/min", "5000/day"...
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/min")},
-    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
+    # Clients are told apart by REMOTE_ADDR unless NUM_PROXIES says how many proxies to
+    # trust in X-Forwarded-For: a client-written header must not reset its own count.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES") or 0),
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
