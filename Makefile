@@ -26,6 +26,7 @@ run: venv
 	DEBUG=1 $(VPY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
+	@bin/install-chromium
 	$(VENV)/bin/pytest
 
 lint: venv

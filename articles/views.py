@@ -260,6 +260,10 @@ class SearchView(ArticleListMixin, ListView):
             filterset=self.filterset,
             query=self.request.GET.get("q", "").strip(),
             searched=self.filterset.is_bound and self.filterset.is_filtering,
+            filters_open=any(
+                self.request.GET.get(name)
+                for name in ("meeting", "theme", "outlet", "published_after", "published_before")
+            ),
             selected_meetings=self.request.GET.getlist("meeting"),
             selected_themes=self.request.GET.getlist("theme"),
             meetings=MeetingTag.objects.in_use().order_by("series", "-year", "-number"),

@@ -151,6 +151,7 @@ EN = {
     "vd: bien dong, “Tầm nhìn sau 2025”": "e.g. bien dong, “Tầm nhìn sau 2025”",
     "Tìm": "Search",
     "Hủy": "Cancel",
+    "Lọc theo hội nghị, chủ đề, báo, ngày": "Filter by meeting, theme, outlet, date",
     "Bài viết đã thay đổi từ khi bạn đọc nó (If-Match không khớp ETag). Hãy đọc lại bài.": "The article has changed since you read it (If-Match does not match its ETag). Read it again.",
     "Không có trường: %(unknown)s. Các trường có: %(available)s.": "No such field: %(unknown)s. Available fields: %(available)s.",
     "Chỉ người có quyền đăng bài mới được đổi trạng thái bài viết.": "Only users who may publish can change an article's status.",

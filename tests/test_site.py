@@ -767,3 +767,8 @@ def test_snippet_centres_on_the_phrase_rather_than_a_lone_word(client, db):
     snippet = page[page.index('<p class="snippet">') :]
     snippet = snippet[: snippet.index("</p>")]
     assert "<mark>Biển Đông</mark>" in snippet
+
+
+def test_filters_fold_away_until_one_is_used(client, world):
+    assert '<details class="more-filters">' in search(client, q="bien dong")
+    assert '<details class="more-filters" open>' in search(client, q="x", theme="covid-19")
