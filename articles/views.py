@@ -157,6 +157,7 @@ class MeetingDetailView(TagPageMixin, ListView):
 class ThemeIndexView(ListView):
     template_name = "articles/theme_index.html"
     context_object_name = "themes"
+    paginate_by = 100
 
     def get_queryset(self):
         return ThemeTag.objects.in_use().order_by("name")
@@ -171,6 +172,7 @@ class ThemeDetailView(TagPageMixin, ListView):
 class OutletIndexView(ListView):
     template_name = "articles/outlet_index.html"
     context_object_name = "outlets"
+    paginate_by = 100
 
     def get_queryset(self):
         return Outlet.objects.in_use().order_by("name")

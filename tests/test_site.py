@@ -772,3 +772,14 @@ def test_snippet_centres_on_the_phrase_rather_than_a_lone_word(client, db):
 def test_filters_fold_away_until_one_is_used(client, world):
     assert '<details class="more-filters">' in search(client, q="bien dong")
     assert '<details class="more-filters" open>' in search(client, q="x", theme="covid-19")
+
+
+def test_theme_and_outlet_indexes_are_paginated(client, db):
+    for n in range(101):
+        theme = factories.theme(name=f"Chủ đề số {n:03d}", slug=f"chu-de-so-{n:03d}")
+        factories.article(themes=[theme], outlet=factories.outlet(name=f"Báo số {n:03d}"))
+    first = html(client.get("/chu-de/"))
+    assert "Chủ đề số 099" in first and "Chủ đề số 100" not in first
+    assert 'href="?page=2"' in first
+    assert "Chủ đề số 100" in html(client.get("/chu-de/", {"page": 2}))
+    assert 'href="?page=2"' in html(client.get("/bao/"))
