@@ -5,6 +5,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from articles.models import Article, Figure, MeetingTag, Outlet, ThemeTag
+from articles.services import ARTICLE_EDITABLE_FIELDS
 
 STAFF_ONLY = ("status", "raw_text", "created_at", "updated_at")
 
@@ -142,20 +143,7 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = [
-            "slug",
-            "title",
-            "lead",
-            "body",
-            "author",
-            "outlet",
-            "source_url",
-            "published_on",
-            "status",
-            "meetings",
-            "themes",
-            "figures",
-        ]
+        fields = [*ARTICLE_EDITABLE_FIELDS, "status", "meetings", "themes", "figures"]
         extra_kwargs = {"slug": {"required": False}, "status": {"required": False}}
 
 
