@@ -1,10 +1,22 @@
-"""A reader's journey in a real browser, at phone and desktop widths."""
+"""A reader's journey in a real browser, at phone (360 px) and desktop (1280 px) widths."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from articles.text import fold
 
 from .conftest import DRAFT_TITLE
+
+SEARCH_LABELLED = """() => {
+  const q = document.querySelector('form[role=search] input#q');
+  if (!q) return false;
+  const named = [...q.labels].some((label) => label.textContent.trim() !== '');
+  return named || (q.getAttribute('aria-label') || '').trim() !== '';
+}"""
+
+
+def path_of(page):
+    return urlsplit(page.url).path
 
 
 def no_horizontal_scroll(page):
@@ -12,22 +24,25 @@ def no_horizontal_scroll(page):
 
 
 def test_home_meeting_search_article(page, shoot, viewport):
-    # Home: Vietnamese, one h1, landmarks, a labelled search form.
+    # Home: Vietnamese, one h1, a main landmark, a labelled search form.
     page.goto(page.base_url + "/")
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.locator("h1").count() == 1
     assert page.locator("main").count() == 1
-    assert page.locator("form[role=search] label[for=q]").is_visible()
+    assert page.locator("form[role=search] input#q").count() == 1
+    assert page.evaluate(SEARCH_LABELLED), "the search box #q has no label"
     assert page.locator("article.card").count() == 5
     assert DRAFT_TITLE not in page.content()
     assert no_horizontal_scroll(page)
     assert shoot(page, "home").stat().st_size > 10_000
 
-    # Follow a meeting chip to its page.
-    chip = page.locator("article.card a.chip.chip-meeting").first
+    # Follow the first meeting chip to its page.
+    chip = page.locator("a.chip.chip-meeting").first
+    assert chip.get_attribute("href").startswith("/hoi-nghi/")
     code = chip.inner_text()
     chip.click()
     page.wait_for_url(re.compile(r"/hoi-nghi/[-a-z0-9]+/$"))
+    assert path_of(page).startswith("/hoi-nghi/")
     assert page.locator("h1").is_visible()
     assert code in page.locator(".facts").inner_text()
     assert page.locator("article.card").count() >= 1
@@ -38,11 +53,14 @@ def test_home_meeting_search_article(page, shoot, viewport):
     page.fill("#q", "bien dong")
     page.press("#q", "Enter")
     page.wait_for_url(re.compile(r"/search/\?q=bien\+dong"))
+    assert path_of(page) == "/search/"
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["bien dong"]
+    assert page.locator(".result-count").is_visible()
     assert re.fullmatch(r"\d+ kết quả", page.locator(".result-count").inner_text())
     assert page.locator("article.card").count() >= 1
     marked = {fold(mark) for mark in page.locator(".snippet mark").all_inner_texts()}
     assert marked and marked <= {"bien dong", "bien", "dong"}
-    assert DRAFT_TITLE not in page.content()
+    assert "Bản nháp bí mật" not in page.content()
     assert no_horizontal_scroll(page)
     shoot(page, "search")
 
@@ -54,6 +72,7 @@ def test_home_meeting_search_article(page, shoot, viewport):
     assert page.locator("h1").count() == 1
     assert page.locator("h1").inner_text() == title
     assert page.locator(".lead").is_visible()
+    assert page.locator(".article-body").is_visible()
     assert page.locator(".article-body p").count() >= 3
     assert re.search(
         r"Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ Nhật", page.locator(".article-header .meta").inner_text()
@@ -66,15 +85,27 @@ def test_keyboard_focus_starts_at_a_visible_skip_link(page):
     page.goto(page.base_url + "/")
     page.keyboard.press("Tab")
     focused = page.evaluate(
-        "({cls: document.activeElement.className,"
+        "({tag: document.activeElement.tagName,"
+        " cls: document.activeElement.className,"
         " outline: getComputedStyle(document.activeElement).outlineStyle,"
         " top: document.activeElement.getBoundingClientRect().top})"
     )
-    assert focused["cls"] == "skip-link"
+    assert focused["tag"] == "A"
+    assert "skip-link" in focused["cls"].split()
     assert focused["outline"] != "none"
     assert focused["top"] >= 0  # moved on screen when focused
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_home_has_an_english_switch(page):
+    page.goto(page.base_url + "/")
+    switch = page.locator("a[hreflang=en]")
+    assert switch.count() >= 1
+    switch.first.click()
+    page.wait_for_url(re.compile(r"/en/"))
+    assert path_of(page).startswith("/en/")
+    assert page.locator("html").get_attribute("lang") == "en"
 
 
 def test_language_switch_to_english_keeps_the_page(page):
