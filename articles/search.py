@@ -18,16 +18,20 @@ from django.utils.safestring import mark_safe
 from .text import fold, has_diacritics, search_key, search_words
 
 _TERMS = re.compile(r'"([^"]+)"|(\S+)')
+# A query is cut to this many terms and characters: each term is one more scan of the
+# text columns, and nobody types more.
+MAX_TERMS = 12
+MAX_QUERY_LENGTH = 300
 
 
 def parse_query(query: str) -> list[str]:
     """Split a query into terms: quoted phrases stay whole, other words stand alone."""
     terms = []
-    for phrase, word in _TERMS.findall(query or ""):
+    for phrase, word in _TERMS.findall((query or "")[:MAX_QUERY_LENGTH]):
         term = " ".join((phrase or word).split()).strip(".,;:!?()[]“”\"'")
         if search_words(term).strip():  # a lone dash or quote mark searches nothing
             terms.append(term)
-    return terms
+    return terms[:MAX_TERMS]
 
 
 def _needle(term: str) -> tuple[str, str]:

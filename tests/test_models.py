@@ -140,3 +140,10 @@ def test_long_titles_give_slugs_within_the_field_and_still_unique():
     assert len(first.slug) <= 160 and len(second.slug) <= 160
     assert first.slug != second.slug and second.slug.endswith("-2")
     assert first.slug == slugify_vi(title, max_length=160)
+
+
+def test_a_query_is_cut_to_a_bounded_number_of_terms():
+    from articles.search import MAX_TERMS
+
+    assert len(parse_query("a " * 1000)) == MAX_TERMS
+    assert parse_query("x" * 5000) == ["x" * 300]
