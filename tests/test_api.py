@@ -423,3 +423,8 @@ def test_taggit_names_ignores_a_prefetch_while_all_uses_it(data):
         for article in articles:
             list(article.meetings.names())
     assert len(queries) == len(articles)
+
+
+def test_url_is_the_canonical_page_whatever_the_client_language(anon, data):
+    item = anon.get(f"{API}{data['full'].slug}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert item["url"] == f"http://testserver/bai-viet/{data['full'].slug}/"

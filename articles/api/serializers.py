@@ -1,7 +1,9 @@
 """API representations. Tags, outlet and figures are read through ``.all()`` so that the
 list's prefetches serve them (taggit's ``names()``/``slugs()`` would query per article)."""
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from rest_framework import serializers
 
 from articles.models import Article, Figure, MeetingTag, Outlet, ThemeTag
@@ -74,7 +76,10 @@ class LinksMixin(serializers.Serializer):
     api_view_name = None
 
     def get_url(self, obj) -> str:
-        return absolute(self.context.get("request"), obj.get_absolute_url())
+        # The canonical page, whatever language the API client asked its messages in.
+        with translation.override(settings.LANGUAGE_CODE):
+            path = obj.get_absolute_url()
+        return absolute(self.context.get("request"), path)
 
     def get_api_url(self, obj) -> str:
         path = reverse(self.api_view_name, kwargs={"slug": obj.slug})
