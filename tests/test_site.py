@@ -783,3 +783,12 @@ def test_theme_and_outlet_indexes_are_paginated(client, db):
     assert 'href="?page=2"' in first
     assert "Chủ đề số 100" in html(client.get("/chu-de/", {"page": 2}))
     assert 'href="?page=2"' in html(client.get("/bao/"))
+
+
+def test_search_query_is_escaped_wherever_it_is_shown(client, db):
+    factories.article(title="Tin <b>đậm</b> về script", lead="Chữ script trong sapo.")
+    page = search(client, q='<script>alert("x")</script> script')
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    page = search(client, q="script")
+    assert "Tin &lt;b&gt;đậm&lt;/b&gt; về <mark>script</mark>" in page
