@@ -6,6 +6,7 @@ hold (``Article.objects.published()`` for readers), so a filter can never widen 
 
 import django_filters
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -23,6 +24,24 @@ class YearFilter(django_filters.NumberFilter):
 @extend_schema_field(OpenApiTypes.STR)
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Tags by slug, repeatable (``?meeting=a&meeting=b``): an article must carry all."""
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Order by the chosen fields with empty values last in both directions, the same on
+    SQLite and PostgreSQL, then by id so that pages never overlap."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        expressions = []
+        for param in value:
+            field = self.get_ordering_value(param)
+            descending = field.startswith("-")
+            expression = F(field.lstrip("-"))
+            expressions.append(
+                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+            )
+        return qs.order_by(*expressions, "-id")
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -78,7 +97,7 @@ class ArticleFilter(django_filters.FilterSet):
         max_value=2100,
         label=_("Năm"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = NullsLastOrderingFilter(
         fields=(("published_on", "published_on"), ("title", "title")),
         label=_("Sắp xếp"),
     )

@@ -206,6 +206,11 @@ class Outlet(models.Model):
         return reverse("articles:outlet", kwargs={"slug": self.slug})
 
 
+# Newest first, undated (draft) articles last on every database: PostgreSQL would put
+# NULL dates first in a descending order, SQLite last.
+NEWEST_FIRST = (models.F("published_on").desc(nulls_last=True), "-id")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return the articles every reader may see."""
@@ -243,7 +248,7 @@ class ArticleQuerySet(models.QuerySet):
             self.exclude(pk=article.pk)
             .annotate(shared=shared(TaggedMeeting, meeting_ids) + shared(TaggedTheme, theme_ids))
             .filter(shared__gt=0)
-            .order_by("-shared", "-published_on", "-id")
+            .order_by("-shared", *NEWEST_FIRST)
         )
 
 
@@ -312,7 +317,7 @@ class Article(models.Model):
     class Meta:
         verbose_name = _("bài viết")
         verbose_name_plural = _("bài viết")
-        ordering = ["-published_on", "-id"]
+        ordering = NEWEST_FIRST
         permissions = [("publish_article", _("Có thể đăng bài / Can publish articles"))]
         constraints = [
             models.UniqueConstraint(

@@ -15,6 +15,7 @@ from django.db.models import Case, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .models import NEWEST_FIRST
 from .text import fold, has_diacritics, search_key, search_words
 
 _TERMS = re.compile(r'"([^"]+)"|(\S+)')
@@ -68,7 +69,7 @@ def search_ranked(queryset, query: str):
     return queryset.annotate(
         phrase_rank=Case(When(term_q(phrase), then=Value(2)), default=Value(0)),
         title_rank=Case(When(_title_q(terms), then=Value(1)), default=Value(0)),
-    ).order_by("-phrase_rank", "-title_rank", "-published_on", "-id")
+    ).order_by("-phrase_rank", "-title_rank", *NEWEST_FIRST)
 
 
 def _title_q(terms):

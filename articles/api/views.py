@@ -3,6 +3,7 @@ articles only, and an unpublished one is a 404 for them, never a 403. Writes go 
 services.article_save; ETags guard against lost updates."""
 
 import hashlib
+import json
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -145,15 +146,22 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     def etag(self, article):
         """Return the article's entity tag: it changes whenever anything the API shows does."""
+        # The tags and outlet as the response shows them (from the prefetch, no query):
+        # renaming a meeting or an outlet changes what a client sees, so it changes the tag.
+        shown = {
+            "meetings": serializers.MeetingRefSerializer(article.meetings.all(), many=True).data,
+            "themes": serializers.ThemeRefSerializer(article.themes.all(), many=True).data,
+            "figures": serializers.FigureSerializer(article.figures.all(), many=True).data,
+            "outlet": serializers.OutletRefSerializer(article.outlet).data
+            if article.outlet
+            else None,
+        }
         parts = [
             str(article.pk),
             article.updated_at.isoformat(),
             article.status,
             "staff" if is_staff(self.request.user) else "public",
-            ",".join(sorted(tag.slug for tag in article.meetings.all())),
-            ",".join(sorted(tag.slug for tag in article.themes.all())),
-            "|".join(f"{f.caption}\x1f{f.credit}" for f in article.figures.all()),
-            article.outlet.slug if article.outlet else "",
+            json.dumps(shown, sort_keys=True, ensure_ascii=False),
         ]
         digest = hashlib.sha256("\x1e".join(parts).encode()).hexdigest()[:32]
         return f'"{digest}"'
@@ -177,6 +185,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
     # -- actions ---------------------------------------------------------------------
 
     def retrieve(self, request, *args, **kwargs):
+        self.requested_fields()  # a bad fields= is a 400 even when the copy is fresh
         article = self.get_object()
         etag = self.etag(article)
         if_none_match = request.headers.get("If-None-Match")
