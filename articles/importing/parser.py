@@ -15,11 +15,8 @@ from dataclasses import dataclass, field
 from ..tagging import MeetingCatalogue, meeting_catalogue
 from ..text import normalise, normalise_inline, normalise_tones, title_case_name
 from . import dates
+from .errors import ImportFailure
 from .rules import OutletInfo, Rules, load_rules
-
-
-class ImportFailure(Exception):
-    """The input cannot become an article; the message says why, in one line."""
 
 
 @dataclass
