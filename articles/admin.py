@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Article, Figure, MeetingSeries, MeetingTag, Outlet, ThemeTag
+from .models import Article, Figure, MeetingTag, Outlet, ThemeTag
 from .search import search_articles
 from .text import slugify_vi
+from .vocabulary import series_choices
 
 # Django's prepopulate script turns "Biển Đông" into "bin-djong"; this one replaces its
 # URLify with the server's rule ("bien-dong"). It must load after Django's urlify.js:
@@ -73,7 +74,7 @@ class MeetingSeriesFilter(admin.SimpleListFilter):
     parameter_name = "series"
 
     def lookups(self, request, model_admin):
-        return MeetingSeries.choices
+        return series_choices()
 
     def queryset(self, request, queryset):
         if self.value():

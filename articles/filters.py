@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Article, MeetingSeries, MeetingTag, Outlet, TaggedMeeting, ThemeTag
+from .models import Article, MeetingTag, Outlet, TaggedMeeting, ThemeTag
 from .search import search_ranked
+from .vocabulary import series_choices
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -70,7 +71,7 @@ class ArticleFilter(django_filters.FilterSet):
         help_text=_("Slug của chủ đề; lặp lại để yêu cầu tất cả."),
     )
     series = django_filters.ChoiceFilter(
-        choices=MeetingSeries.choices, method="filter_series", label=_("Loại hội nghị")
+        choices=series_choices(), method="filter_series", label=_("Loại hội nghị")
     )
     outlet = django_filters.ModelChoiceFilter(
         field_name="outlet",

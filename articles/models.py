@@ -1,7 +1,5 @@
 """The archive's data: outlets, articles, their figures, and two tag vocabularies."""
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
@@ -11,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .text import fold, normalise, normalise_inline, search_words, slugify_vi
+from .text import content_hash, fold, normalise, normalise_inline, search_words, slugify_vi
+from .vocabulary import partnered_series, series_choices
 
 
 class CaseInsensitiveTagMixin:
@@ -56,19 +55,9 @@ class TagQuerySet(models.QuerySet):
         return self.with_published_counts().filter(published_count__gt=0)
 
 
-class MeetingSeries(models.TextChoices):
-    SOM = "SOM", _("Hội nghị Quan chức Cao cấp ASEAN (SOM)")
-    AMM = "AMM", _("Hội nghị Bộ trưởng Ngoại giao ASEAN (AMM)")
-    SUMMIT = "SUMMIT", _("Hội nghị Cấp cao ASEAN")
-    ARF = "ARF", _("Diễn đàn khu vực ASEAN (ARF)")
-    EAS = "EAS", _("Hội nghị Cấp cao Đông Á (EAS)")
-    APT = "APT", _("ASEAN+3")
-    APSC = "APSC", _("Hội đồng Cộng đồng Chính trị-An ninh ASEAN (APSC)")
-    DIALOGUE = "DIALOGUE", _("Đối thoại ASEAN–đối tác")
-
-
 class MeetingTag(CaseInsensitiveTagMixin, TagBase):
-    series = models.CharField(_("chuỗi hội nghị"), max_length=16, choices=MeetingSeries)
+    # The series are data (fixtures/vocabulary/meetings.json), the importer's too.
+    series = models.CharField(_("chuỗi hội nghị"), max_length=16, choices=series_choices)
     number = models.PositiveSmallIntegerField(
         _("lần thứ"),
         null=True,
@@ -110,7 +99,7 @@ class MeetingTag(CaseInsensitiveTagMixin, TagBase):
     @property
     def code(self):
         """Return the short international code: "AMM-54", "SOM 2021", "ASEAN–Mỹ 33"."""
-        if self.series == MeetingSeries.DIALOGUE:
+        if self.series in partnered_series():
             return f"ASEAN–{self.partner} {self.number or self.year}"
         if self.number:
             return f"{self.series}-{self.number}"
@@ -325,6 +314,16 @@ class Article(models.Model):
                 condition=~models.Q(content_hash=""),
                 name="article_unique_content_hash",
             ),
+            # One article per source URL: two imports of one page never make two articles.
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=~models.Q(source_url=""),
+                name="article_unique_source_url",
+                violation_error_message=_(
+                    "Đã có bài viết với đường dẫn gốc này. / An article with this source URL "
+                    "already exists."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -336,8 +335,7 @@ class Article(models.Model):
         old_slug = None
         if self.pk:
             old_slug = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
-        self.search_text = search_words(self.searchable_text())
-        self.search_folded = fold(self.search_text)
+        self.fill_search_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "search_folded", "slug"}
@@ -353,10 +351,7 @@ class Article(models.Model):
 
     def clean(self):
         super().clean()
-        self.title = normalise_inline(self.title or "")
-        self.lead = normalise(self.lead or "")
-        self.body = normalise(self.body or "")
-        self.author = normalise_inline(self.author or "")
+        self.clean_text()
         if self.status == self.Status.PUBLISHED and not self.published_on:
             raise ValidationError(
                 {
@@ -365,6 +360,18 @@ class Article(models.Model):
                     )
                 }
             )
+
+    def clean_text(self):
+        """Normalise the text fields as the archive stores them (NFC, single spaces)."""
+        self.title = normalise_inline(self.title or "")
+        self.lead = normalise(self.lead or "")
+        self.body = normalise(self.body or "")
+        self.author = normalise_inline(self.author or "")
+
+    def fill_search_columns(self):
+        """Compute the derived search columns (``save`` does; ``bulk_create`` callers must)."""
+        self.search_text = search_words(self.searchable_text())
+        self.search_folded = fold(self.search_text)
 
     def searchable_text(self):
         return "\n".join(part for part in (self.title, self.lead, self.body) if part)
@@ -377,15 +384,25 @@ class Article(models.Model):
         return [p for p in self.body.split("\n\n") if p.strip()]
 
     @classmethod
+    def slug_base(cls, title) -> str:
+        """Return the slug a title gives, cut like the admin's browser-side slug."""
+        limit = cls._meta.get_field("slug").max_length
+        return slugify_vi(title, max_length=limit) or "bai-viet"
+
+    @staticmethod
+    def slug_with_suffix(base, n, limit) -> str:
+        suffix = f"-{n}"
+        return base[: limit - len(suffix)].rstrip("-") + suffix
+
+    @classmethod
     def unique_slug(cls, title, exclude_pk=None):
         """Return a free slug for ``title``, cut like the admin's browser-side slug."""
         limit = cls._meta.get_field("slug").max_length
-        base = slugify_vi(title, max_length=limit) or "bai-viet"
+        base = cls.slug_base(title)
         slug, n = base, 2
         taken = cls.objects.exclude(pk=exclude_pk)
         while taken.filter(slug=slug).exists():
-            suffix = f"-{n}"
-            slug = base[: limit - len(suffix)].rstrip("-") + suffix
+            slug = cls.slug_with_suffix(base, n, limit)
             n += 1
         return slug
 
@@ -393,7 +410,7 @@ class Article(models.Model):
     def hash_content(text):
         """Return the hash that identifies an import: of the normalised text, so NFD,
         CRLF or BOM variants of one file are the same article."""
-        return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+        return content_hash(text)
 
 
 class SlugRedirect(models.Model):

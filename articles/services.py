@@ -4,51 +4,18 @@ The admin, the management commands and (later) the API all call them, so the
 rules (idempotent import, who may publish, what a merge keeps) live in one place.
 """
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from .importing import ImportFailure, ParsedArticle, decode_input, parse_article
-from .importing.rules import load_rules
-from .models import Article, Figure, MeetingTag, Outlet, ThemeTag
-from .tagging import MeetingRef, ThemeMatcher, ThemeRef, tag_text, theme_vocabulary_from_fixtures
+from .importing.prepare import prepare
+from .importing.report import ImportResult
+from .imports import articles_import, meetings_for, themes_for
+from .models import Article, Figure, Outlet, ThemeTag
+from .tagging import ThemeMatcher, tag_article, theme_vocabulary_from_fixtures
 from .text import normalise, normalise_inline
-
-
-@dataclass
-class ImportResult:
-    source_file: str
-    action: str = ""  # "created", "unchanged", "exists", "parsed" (dry run), "failed"
-    article: Article | None = None
-    parsed: ParsedArticle | None = None
-    meetings: list[MeetingRef] = field(default_factory=list)
-    themes: list[ThemeRef] = field(default_factory=list)
-    error: str = ""
-
-    def as_dict(self) -> dict:
-        """Return the result as the importer's JSON line."""
-        if self.error:
-            return {"source_file": self.source_file, "error": self.error}
-        parsed = self.parsed
-        outlet = parsed.outlet
-        return {
-            "source_file": self.source_file,
-            "title": parsed.title,
-            "lead": parsed.lead,
-            "body": parsed.body,
-            "author": parsed.author,
-            "outlet": {"name": outlet.name, "domain": outlet.domain} if outlet else None,
-            "source_url": parsed.source_url,
-            "published_on": parsed.published_on.isoformat() if parsed.published_on else None,
-            "meetings": [m.as_dict() for m in self.meetings],
-            "themes": [t.as_dict() for t in self.themes],
-            "figures": [f.as_dict() for f in parsed.figures],
-        }
-
+from .vocabulary import vocabulary
 
 # -- vocabulary -------------------------------------------------------------------
 
@@ -56,20 +23,22 @@ class ImportResult:
 def vocabulary_load() -> dict[str, int]:
     """Create the themes and outlets of the fixtures that are missing; add missing aliases.
 
-    Never removes or renames anything an editor changed.
+    Never removes or renames anything an editor changed. Safe to run while another import
+    runs it too: what the other one created first is used, not created twice.
     """
     counts = {"themes_created": 0, "aliases_added": 0, "outlets_created": 0}
-    with transaction.atomic():
-        for entry in theme_vocabulary_from_fixtures():
-            theme = ThemeTag.objects.filter(slug=entry["slug"]).first()
+    for entry in theme_vocabulary_from_fixtures():
+        with transaction.atomic():
+            theme = ThemeTag.objects.select_for_update().filter(slug=entry["slug"]).first()
             if theme is None:
-                ThemeTag.objects.create(
+                created = _create_once(
+                    ThemeTag,
                     slug=entry["slug"],
                     name=entry["name"],
                     name_en=entry.get("name_en", ""),
                     aliases="\n".join(entry.get("aliases", [])),
                 )
-                counts["themes_created"] += 1
+                counts["themes_created"] += created
                 continue
             have = {a.casefold() for a in theme.alias_list()}
             missing = [a for a in entry.get("aliases", []) if a.casefold() not in have]
@@ -77,12 +46,22 @@ def vocabulary_load() -> dict[str, int]:
                 theme.aliases = "\n".join([*theme.alias_list(), *missing])
                 theme.save(update_fields=["aliases"])
                 counts["aliases_added"] += len(missing)
-        for entry in load_rules().outlets:
-            _, created = Outlet.objects.get_or_create(
-                domain=entry["domain"], defaults={"name": entry["name"]}
+    for entry in vocabulary().outlets.entries:
+        if not Outlet.objects.filter(domain=entry["domain"]).exists():
+            counts["outlets_created"] += _create_once(
+                Outlet, domain=entry["domain"], name=entry["name"]
             )
-            counts["outlets_created"] += created
     return counts
+
+
+def _create_once(model, **values) -> bool:
+    """Create a row unless a concurrent writer just did; return True if this call did."""
+    try:
+        with transaction.atomic():
+            model.objects.create(**values)
+        return True
+    except IntegrityError:
+        return False
 
 
 def theme_matcher() -> ThemeMatcher:
@@ -91,29 +70,6 @@ def theme_matcher() -> ThemeMatcher:
         {"slug": t.slug, "name": t.name, "aliases": t.alias_list()} for t in ThemeTag.objects.all()
     ]
     return ThemeMatcher(themes or theme_vocabulary_from_fixtures())
-
-
-def meeting_get_or_create(ref: MeetingRef) -> MeetingTag:
-    meeting = MeetingTag.objects.filter(slug=ref.slug).first()
-    if meeting is None:
-        meeting = MeetingTag(
-            slug=ref.slug,
-            name=ref.name,
-            series=ref.series,
-            number=ref.number,
-            year=ref.year,
-            partner=ref.partner,
-            start_date=ref.start_date,
-            end_date=ref.end_date,
-            place=ref.place,
-        )
-        meeting.save()
-    return meeting
-
-
-def theme_get_or_create(ref: ThemeRef) -> ThemeTag:
-    theme = ThemeTag.objects.filter(slug=ref.slug).first()
-    return theme or ThemeTag.objects.create(slug=ref.slug, name=ref.name)
 
 
 # -- import -----------------------------------------------------------------------
@@ -126,88 +82,16 @@ def article_import(
     status: str = Article.Status.REVIEW,
     dry_run: bool = False,
     themes: ThemeMatcher | None = None,
+    max_bytes: int | None = None,
 ) -> ImportResult:
     """Parse, tag and save one input file in its own transaction.
 
-    Importing the same content again changes nothing. A file that cannot be
-    imported returns a result with ``error`` set and leaves the database as it was.
+    Importing the same content again changes nothing. A file that cannot be imported
+    returns a result with ``error`` set and leaves the database as it was. The import
+    command does the same for many files at once (``articles.imports``).
     """
-    result = ImportResult(source_file=source_file)
-    try:
-        text = decode_input(data)
-        parsed = parse_article(text)
-    except ImportFailure as exc:
-        result.action, result.error = "failed", str(exc)
-        return result
-    result.parsed = parsed
-    year = parsed.published_on.year if parsed.published_on else None
-    result.meetings, result.themes = tag_text(
-        parsed.own_text(), article_year=year, themes=themes or theme_matcher()
-    )
-    if dry_run:
-        result.action = "parsed"
-        return result
-
-    content_hash = Article.hash_content(text)
-    existing = Article.objects.filter(content_hash=content_hash).first()
-    if existing is not None:
-        result.action, result.article = "unchanged", existing
-        return result
-    if parsed.source_url:
-        same_source = Article.objects.filter(source_url=parsed.source_url).first()
-        if same_source is not None:
-            result.action, result.article = "exists", same_source
-            result.error = (
-                f"another version of this article is already in the archive "
-                f"(#{same_source.pk} “{same_source.title}”); not overwritten"
-            )
-            return result
-    if status == Article.Status.PUBLISHED and parsed.published_on is None:
-        result.action = "failed"
-        result.error = "no publication date found; import it as draft or review and set the date"
-        return result
-    try:
-        with transaction.atomic():
-            result.article = _article_create(
-                parsed, result, text, content_hash, status, source_file
-            )
-    except ValidationError as exc:
-        result.action = "failed"
-        result.error = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        return result
-    result.action = "created"
-    return result
-
-
-def _article_create(parsed, result, text, content_hash, status, source_file) -> Article:
-    outlet = None
-    if parsed.outlet:
-        outlet, _ = Outlet.objects.get_or_create(
-            domain=parsed.outlet.domain, defaults={"name": parsed.outlet.name}
-        )
-    article = Article(
-        title=parsed.title[:300],
-        lead=parsed.lead,
-        body=parsed.body,
-        author=parsed.author[:160],
-        outlet=outlet,
-        source_url=parsed.source_url[:500],
-        published_on=parsed.published_on,
-        status=status,
-        raw_text=text,
-        source_file=Path(source_file).name[:255],
-        content_hash=content_hash,
-    )
-    article.slug = Article.unique_slug(article.title)
-    article.full_clean()
-    article.save()
-    Figure.objects.bulk_create(
-        Figure(article=article, position=i, caption=f.caption, credit=f.credit[:200])
-        for i, f in enumerate(parsed.figures)
-    )
-    article.meetings.set([meeting_get_or_create(ref) for ref in result.meetings])
-    article.themes.set([theme_get_or_create(ref) for ref in result.themes])
-    return article
+    prepared = prepare(data, source_file, themes=themes or theme_matcher(), max_bytes=max_bytes)
+    return articles_import([prepared], status=status, dry_run=dry_run)[0]
 
 
 # -- editing ----------------------------------------------------------------------
@@ -235,14 +119,20 @@ def article_retag(*, article: Article, themes: ThemeMatcher | None = None) -> tu
 
     Tags an editor set are kept: re-tagging only adds. Return (meetings added, themes added).
     """
-    captions = [f.caption for f in article.figures.all()]
-    text = "\n".join([article.title, article.lead, article.body, *captions])
+    parts = {
+        "title": [article.title],
+        "lead": [article.lead],
+        "body": article.paragraphs(),
+        "caption": [f.caption for f in article.figures.all() if f.caption],
+    }
     year = article.published_on.year if article.published_on else None
-    meeting_refs, theme_refs = tag_text(text, article_year=year, themes=themes or theme_matcher())
-    have_meetings = set(article.meetings.values_list("slug", flat=True))
-    have_themes = set(article.themes.values_list("slug", flat=True))
-    new_meetings = [meeting_get_or_create(r) for r in meeting_refs if r.slug not in have_meetings]
-    new_themes = [theme_get_or_create(r) for r in theme_refs if r.slug not in have_themes]
+    tags = tag_article(parts, article_year=year, themes=themes or theme_matcher())
+    meetings = meetings_for([p.ref for p in tags.meetings])
+    theme_tags = themes_for([p.ref for p in tags.themes])
+    have_meetings = set(article.meetings.values_list("pk", flat=True))
+    have_themes = set(article.themes.values_list("pk", flat=True))
+    new_meetings = [m for m in meetings.values() if m.pk not in have_meetings]
+    new_themes = [t for t in theme_tags.values() if t.pk not in have_themes]
     with transaction.atomic():
         if new_meetings:
             article.meetings.add(*new_meetings)

@@ -1,20 +1,40 @@
-"""Text -> meetings and themes, from the vocabularies kept in fixtures/vocabulary/.
+"""An article's words -> the meetings and themes it is about, each with its evidence.
 
-Pure functions: the caller passes the text and the vocabulary, nothing touches the
-database. Meetings come from the catalogue's phrases ("Hội nghị Bộ trưởng Ngoại giao
-ASEAN lần thứ 54", "AMM-54", "SOM ASEAN"); themes from their aliases.
+Pure functions over text and the vocabulary (``articles.vocabulary``): nothing here touches
+the database, and nothing here imports the importer. Every proposed tag carries the alias
+that matched and the sentence it stands in, so an editor sees why it was proposed.
+
+The rules (their thresholds are data, fixtures/vocabulary/tagging.json):
+
+- A theme is tagged when the article is about it: named in the title or lead, or discussed
+  in a body sentence. A mention that is one item of an enumeration of many areas ("hợp tác
+  y tế, giáo dục, năng lượng, chuyển đổi số…") counts only a fraction, and so does a photo
+  caption: such passing mentions alone do not make a tag.
+- A meeting is tagged when the article reports on it: named in the title or lead, or in the
+  body or a caption unless it was held in an earlier year than the article's (a background
+  sentence, an archive photo). A job title ("Trưởng SOM ASEAN Việt Nam") is not a meeting.
 """
 
+import bisect
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
-from .importing.rules import read_json
 from .text import normalise_tones, slugify_vi
+from .vocabulary import vocabulary
 
-_SENTENCE_END = re.compile(r"[.!?\n]")
+PLACES = ("title", "lead", "body", "caption")
+HEAD_PLACES = ("title", "lead")
+_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)|\n")
 _SENTENCE_YEAR = re.compile(r"(?<![\d/])(?:\d{1,2}\s*[-–]\s*)?\d{1,2}\s*/\s*((?:19|20)\d{2})(?!\d)")
+_LIST_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:và|hay|hoặc|cùng)\s+|…|\.\.\.")
+_LIST_OPENER = re.compile(
+    r"\s*(?:như|gồm|bao gồm|nhất là|đặc biệt là|trong đó có|cụ thể là)(?!\w)", re.I
+)
+# An enumeration's items are short; a clause of more words is running text.
+MAX_LIST_ITEM_WORDS = 6
+MAX_EVIDENCE = 240
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,13 @@ class MeetingRef:
             "year": self.year,
         }
 
+    @property
+    def identity(self) -> tuple:
+        """Return what makes a meeting itself, whatever its name or slug."""
+        if self.number is None:
+            return (self.series, None, self.partner, self.year)
+        return (self.series, self.number, self.partner, None)
+
 
 @dataclass(frozen=True)
 class ThemeRef:
@@ -49,6 +76,30 @@ class ThemeRef:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """The alias that matched, the sentence it is in, and where that sentence stands."""
+
+    alias: str
+    sentence: str
+    place: str
+
+    def as_dict(self):
+        return {"alias": self.alias, "sentence": self.sentence, "place": self.place}
+
+
+@dataclass
+class Proposal:
+    """A tag the tagger proposes, with the evidence for it."""
+
+    ref: MeetingRef | ThemeRef
+    evidence: list[Evidence] = field(default_factory=list)
+    score: float = 0.0
+
+    def as_dict(self):
+        return {**self.ref.as_dict(), "evidence": [e.as_dict() for e in self.evidence[:3]]}
+
+
+@dataclass(frozen=True)
 class Mention:
     series: str
     number: int | None
@@ -57,10 +108,30 @@ class Mention:
     end: int
 
 
+class Sentences:
+    """The sentences of a text, found once; each lookup is a binary search (no rescans)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.ends, start)
+        lo = self.ends[i - 1] if i else 0
+        j = bisect.bisect_left(self.ends, end)
+        hi = self.ends[j] if j < len(self.ends) else len(self.text)
+        return lo, hi
+
+    def sentence(self, start: int, end: int) -> str:
+        lo, hi = self.bounds(start, end)
+        return self.text[lo:hi].strip()
+
+
 class MeetingCatalogue:
     """The meeting series, the phrases naming them and the meetings of known date."""
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, rules: dict | None = None):
+        rules = rules or {}
         self.series = {}
         self.patterns = []
         self._partner_of = {}
@@ -84,12 +155,25 @@ class MeetingCatalogue:
         for meeting in data["meetings"]:
             key = (meeting["series"], meeting.get("number"), meeting.get("partner", ""))
             self.known[key] = meeting
+        titles = rules.get("job_titles", [])
+        self._job_title = (
+            re.compile(
+                r"(?:^|[^\w])(?:"
+                + "|".join(re.escape(normalise_tones(t)) for t in sorted(titles, key=len)[::-1])
+                + r")\s+$"
+            )
+            if titles
+            else None
+        )
+        self.earlier_is_background = rules.get("earlier_year_is_background", True)
 
     def mentions(self, text: str) -> list[Mention]:
         """Return every meeting named in ``text`` (tone-normalised), in order of appearance."""
         found = []
         for code, pattern in self.patterns:
             for match in pattern.finditer(text):
+                if self._after_job_title(text, match.start()):
+                    continue
                 groups = match.groupdict()
                 partner = ""
                 if groups.get("partner"):
@@ -108,9 +192,12 @@ class MeetingCatalogue:
         found.sort(key=lambda m: m.start)
         return found
 
+    def _after_job_title(self, text: str, start: int) -> bool:
+        return bool(self._job_title and self._job_title.search(text, max(0, start - 30), start))
+
     def known_year(self, series: str, number: int | None, partner: str = "") -> int | None:
         """Return the year of a numbered meeting from the catalogue or the series' rule."""
-        if number is None:
+        if number is None or series not in self.series:
             return None
         known = self.known.get((series, number, partner))
         if known:
@@ -120,7 +207,9 @@ class MeetingCatalogue:
             return rule["base"] + number // rule.get("per_year", 1)
         return None
 
-    def resolve(self, mention: Mention, text: str, article_year: int | None) -> MeetingRef | None:
+    def resolve(
+        self, mention: Mention, sentence: str, article_year: int | None
+    ) -> MeetingRef | None:
         """Return the meeting a mention names, or None when its year cannot be told.
 
         A numbered meeting whose sentence dates it to another year than the catalogue
@@ -129,7 +218,7 @@ class MeetingCatalogue:
         """
         series = self.series[mention.series]
         year = self.known_year(mention.series, mention.number, mention.partner)
-        sentence_years = set(self._sentence_years(text, mention))
+        sentence_years = {int(y) for y in _SENTENCE_YEAR.findall(sentence)}
         if year is not None and sentence_years and year not in sentence_years:
             return None
         if year is None:
@@ -153,14 +242,6 @@ class MeetingCatalogue:
             place=known.get("place", ""),
         )
 
-    def _sentence_years(self, text, mention):
-        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, mention.start)), default=0)
-        end_match = _SENTENCE_END.search(text, mention.end)
-        end = end_match.start() if end_match else len(text)
-        # A full stop inside "8/2021." ends the sentence after the year, so include it.
-        sentence = text[start : end + 1]
-        return [int(y) for y in _SENTENCE_YEAR.findall(sentence)]
-
 
 def _date(value):
     return datetime.date.fromisoformat(value) if value else None
@@ -168,34 +249,199 @@ def _date(value):
 
 @cache
 def meeting_catalogue() -> MeetingCatalogue:
-    return MeetingCatalogue(read_json("vocabulary/meetings.json"))
+    vocab = vocabulary()
+    return MeetingCatalogue(vocab.meetings, vocab.tagging.get("meetings"))
 
 
 def theme_vocabulary_from_fixtures() -> list[dict]:
-    return read_json("vocabulary/themes.json")["themes"]
+    return vocabulary().themes
 
 
 class ThemeMatcher:
-    """Find themes by their aliases. An alias in capitals ("COC") matches only capitals."""
+    """Find themes by their aliases, in one pass over the text.
 
-    def __init__(self, themes: list[dict]):
-        self.themes = []
-        for theme in themes:
-            patterns = [_alias_pattern(alias) for alias in theme.get("aliases", [])]
-            patterns.append(_alias_pattern(theme["name"]))
-            self.themes.append((ThemeRef(slug=theme["slug"], name=theme["name"]), patterns))
+    An alias in capitals ("COC") matches only capitals; others ignore case. Hyphens and
+    spaces match loosely, old and new tone placement alike.
+    """
+
+    def __init__(self, themes: list[dict], rules: dict | None = None):
+        self.rules = {**_default_theme_rules(), **(rules or {})}
+        self.refs: list[ThemeRef] = []
+        exact, folded = [], []
+        self._alias_of: dict[str, tuple[int, str]] = {}
+        for index, theme in enumerate(themes):
+            self.refs.append(ThemeRef(slug=theme["slug"], name=theme["name"]))
+            for j, alias in enumerate([*theme.get("aliases", []), theme["name"]]):
+                alias = normalise_tones(alias.strip())
+                if not alias:
+                    continue
+                group = f"t{index}_{j}"
+                self._alias_of[group] = (index, alias)
+                body = _alias_body(alias)
+                target = exact if _is_acronym(alias) else folded
+                target.append((len(alias), f"(?P<{group}>{body})"))
+        self._patterns = [
+            re.compile(
+                rf"(?<!\w)(?:{'|'.join(p for _, p in sorted(parts, reverse=True))})(?!\w)", flags
+            )
+            for parts, flags in ((exact, 0), (folded, re.IGNORECASE))
+            if parts
+        ]
+
+    def mentions(self, text: str):
+        """Yield (theme index, alias, start, end) for every alias found in ``text``."""
+        for pattern in self._patterns:
+            for match in pattern.finditer(text):
+                index, alias = self._alias_of[match.lastgroup]
+                yield index, alias, match.start(), match.end()
 
     def find(self, text: str) -> list[ThemeRef]:
-        return [ref for ref, patterns in self.themes if any(p.search(text) for p in patterns)]
+        """Return every theme any of whose aliases ``text`` names (no weighing)."""
+        text = normalise_tones(text)
+        found = {index for index, _, _, _ in self.mentions(text)}
+        return [ref for index, ref in enumerate(self.refs) if index in found]
 
 
-def _alias_pattern(alias: str) -> re.Pattern:
-    alias = normalise_tones(alias.strip())
+def _default_theme_rules() -> dict:
+    return dict(vocabulary().tagging.get("themes", {}))
+
+
+def _is_acronym(alias: str) -> bool:
+    return alias.upper() == alias and any(c.isalpha() for c in alias)
+
+
+def _alias_body(alias: str) -> str:
     body = re.escape(re.sub(r"\s*[-–]\s*", "-", alias))
-    body = body.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*")
-    # An alias in capitals is an acronym: "DOC" is not "doc".
-    flags = 0 if alias.upper() == alias and any(c.isalpha() for c in alias) else re.IGNORECASE
-    return re.compile(rf"(?<!\w){body}(?!\w)", flags)
+    return body.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*")
+
+
+def in_enumeration(sentence: str, offset: int, min_items: int) -> bool:
+    """Return True when the word at ``offset`` is one item of a list of ``min_items`` or more
+    short items ("hợp tác y tế, giáo dục, năng lượng, chuyển đổi số…")."""
+    segments = []
+    position = 0
+    for match in _LIST_SPLIT.finditer(sentence):
+        segments.append((position, match.start()))
+        position = match.end()
+    segments.append((position, len(sentence)))
+    segments = [(a, b, len(sentence[a:b].split())) for a, b in segments if sentence[a:b].strip()]
+    if len(segments) < min_items:
+        return False
+    here = next((i for i, (a, b, _) in enumerate(segments) if a <= offset < b), None)
+    if here is None:
+        return False
+
+    def short(i):
+        return segments[i][2] <= MAX_LIST_ITEM_WORDS
+
+    if not short(here):
+        # A long clause holds a list's first item only at its end ("… như ứng phó dịch bệnh").
+        _start, b, _words = segments[here]
+        if len(sentence[offset:b].split()) > MAX_LIST_ITEM_WORDS:
+            return False
+    low = here
+    while low > 0 and short(low - 1) and short(low):
+        low -= 1
+    high = here
+    while high + 1 < len(segments) and short(high + 1):
+        high += 1
+    items = high - low + 1
+    first = segments[low]
+    if low > 0 and short(low) and not _LIST_OPENER.match(sentence[first[0] : first[1]]):
+        # "… đầu tư vào hạ tầng, chuyển đổi số, …": the clause before ends with the first
+        # item. Not when the list opens itself ("…, nhất là về thương mại, đầu tư").
+        items += 1
+    return items >= min_items
+
+
+@dataclass
+class Tags:
+    meetings: list[Proposal] = field(default_factory=list)
+    themes: list[Proposal] = field(default_factory=list)
+
+
+def tag_article(
+    parts: dict[str, list[str]],
+    *,
+    article_year: int | None,
+    themes: ThemeMatcher,
+    catalogue: MeetingCatalogue | None = None,
+) -> Tags:
+    """Return the meetings and themes an article is about, with their evidence.
+
+    ``parts`` holds the article's words by place: "title", "lead", "body" (paragraphs) and
+    "caption" (photo captions).
+    """
+    catalogue = catalogue or meeting_catalogue()
+    rules = themes.rules
+    meetings: dict[tuple, Proposal] = {}
+    theme_scores: dict[int, Proposal] = {}
+    for place in PLACES:
+        for raw in parts.get(place, []):
+            if not raw:
+                continue
+            text = normalise_tones(raw)
+            sentences = Sentences(text)
+            for mention in catalogue.mentions(text):
+                lo, hi = sentences.bounds(mention.start, mention.end)
+                sentence = text[lo:hi]
+                ref = catalogue.resolve(mention, sentence, article_year)
+                if ref is None:
+                    continue
+                background = (
+                    place not in HEAD_PLACES
+                    and catalogue.earlier_is_background
+                    and article_year is not None
+                    and ref.year < article_year
+                )
+                if background:
+                    continue
+                proposal = meetings.setdefault(ref.identity, Proposal(ref))
+                proposal.evidence.append(
+                    Evidence(
+                        text[mention.start : mention.end],
+                        _excerpt(text, lo, hi, mention.start, mention.end),
+                        place,
+                    )
+                )
+            for index, _alias, start, end in themes.mentions(text):
+                lo, hi = sentences.bounds(start, end)
+                weight = _theme_weight(place, text[lo:hi], start - lo, rules)
+                proposal = theme_scores.setdefault(index, Proposal(themes.refs[index]))
+                proposal.score += weight
+                proposal.evidence.append(
+                    Evidence(text[start:end], _excerpt(text, lo, hi, start, end), place)
+                )
+    needed = rules.get("threshold", 1)
+    chosen_themes = [
+        proposal
+        for index, proposal in sorted(theme_scores.items())
+        if proposal.score >= needed - 1e-9
+    ]
+    for proposal in chosen_themes:
+        proposal.evidence.sort(key=lambda e: PLACES.index(e.place))
+    return Tags(meetings=list(meetings.values()), themes=chosen_themes)
+
+
+def _theme_weight(place: str, sentence: str, offset: int, rules: dict) -> float:
+    if place in HEAD_PLACES:
+        return float(rules.get("title_lead_weight", 1))  # named in the title or lead: about it
+    if place == "caption":
+        return float(rules.get("caption_weight", 0.5))
+    if in_enumeration(sentence, offset, rules.get("list_min_items", 4)):
+        return float(rules.get("list_mention_weight", 0.25))
+    return float(rules.get("body_sentence_weight", 1))
+
+
+def _excerpt(text: str, lo: int, hi: int, start: int, end: int) -> str:
+    """Return the sentence [lo, hi) of ``text``, cut around the match when it is long."""
+    if hi - lo > MAX_EVIDENCE:
+        margin = max(0, (MAX_EVIDENCE - (end - start)) // 2)
+        new_lo, new_hi = max(lo, start - margin), min(hi, end + margin)
+        head = "…" if new_lo > lo else ""
+        tail = "…" if new_hi < hi else ""
+        return head + text[new_lo:new_hi].strip() + tail
+    return text[lo:hi].strip()
 
 
 def tag_text(
@@ -205,12 +451,11 @@ def tag_text(
     themes: ThemeMatcher,
     catalogue: MeetingCatalogue | None = None,
 ) -> tuple[list[MeetingRef], list[ThemeRef]]:
-    """Return the meetings and themes named in ``text`` (an article's own words only)."""
-    catalogue = catalogue or meeting_catalogue()
-    text = normalise_tones(text)
-    meetings = {}
-    for mention in catalogue.mentions(text):
-        ref = catalogue.resolve(mention, text, article_year)
-        if ref is not None and ref.slug not in meetings:
-            meetings[ref.slug] = ref
-    return list(meetings.values()), themes.find(text)
+    """Return the meetings and themes named in ``text``, read as an article's lead.
+
+    A shortcut for a single passage (the lead's rule: every named meeting and theme counts).
+    """
+    tags = tag_article(
+        {"lead": [text]}, article_year=article_year, themes=themes, catalogue=catalogue
+    )
+    return [p.ref for p in tags.meetings], [p.ref for p in tags.themes]

@@ -6,6 +6,7 @@
 - ``fold`` removes every diacritic, for matching queries typed without them.
 """
 
+import hashlib
 import re
 import unicodedata
 
@@ -92,3 +93,9 @@ def title_case_name(name: str) -> str:
     if name.upper() != name:
         return name
     return " ".join(word.capitalize() for word in name.split())
+
+
+def content_hash(text: str) -> str:
+    """Return the hash that identifies an import: of the normalised text, so NFD, CRLF or
+    BOM variants of one file are the same article."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from .filters import ArticleFilter
-from .models import Article, MeetingSeries, MeetingTag, Outlet, SlugRedirect, ThemeTag
+from .models import Article, MeetingTag, Outlet, SlugRedirect, ThemeTag
+from .vocabulary import series_choices
 
 PAGE_SIZE = 20
 
@@ -130,12 +131,13 @@ class MeetingIndexView(TemplateView):
     template_name = "articles/meeting_index.html"
 
     def get_context_data(self, **kwargs):
-        order = {series: index for index, series in enumerate(MeetingSeries.values)}
+        choices = series_choices()
+        order = {series: index for index, (series, _label) in enumerate(choices)}
         meetings = sorted(
             MeetingTag.objects.in_use(),
             key=lambda m: (order.get(m.series, len(order)), -(m.year or 0), -(m.number or 0)),
         )
-        labels = dict(MeetingSeries.choices)
+        labels = dict(choices)
         groups = [
             {"series": series, "label": labels.get(series, series), "meetings": list(items)}
             for series, items in groupby(meetings, key=lambda m: m.series)

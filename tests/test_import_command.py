@@ -126,6 +126,9 @@ def test_json_format_gives_one_object_per_file(tmp_path):
     ok, failed = lines
     assert set(ok) == {
         "source_file",
+        "action",
+        "article_id",
+        "warnings",
         "title",
         "lead",
         "body",
@@ -140,18 +143,26 @@ def test_json_format_gives_one_object_per_file(tmp_path):
     assert ok["source_file"] == str(SEED_000)
     assert ok["outlet"] == {"name": "Báo Thế giới & Việt Nam", "domain": "baoquocte.vn"}
     assert ok["published_on"] == "2021-04-07"
-    assert ok["meetings"] == [
-        {
-            "name": "Hội nghị Quan chức Cao cấp ASEAN 2021",
-            "slug": "som-2021",
-            "series": "SOM",
-            "number": None,
-            "year": 2021,
-        }
-    ]
-    assert {"name": "Biển Đông", "slug": "bien-dong"} in ok["themes"]
+    (meeting,) = ok["meetings"]
+    assert {k: v for k, v in meeting.items() if k != "evidence"} == {
+        "name": "Hội nghị Quan chức Cao cấp ASEAN 2021",
+        "slug": "som-2021",
+        "series": "SOM",
+        "number": None,
+        "year": 2021,
+    }
+    # Each tag says why: the words that matched, their sentence, where it stands.
+    assert meeting["evidence"][0] == {
+        "alias": "SOM ASEAN",
+        "sentence": "SOM ASEAN: Tăng cường hợp tác ứng phó đại dịch Covid-19 và các thách "
+        "thức đang nổi lên",
+        "place": "title",
+    }
+    bien_dong = next(t for t in ok["themes"] if t["slug"] == "bien-dong")
+    assert bien_dong["name"] == "Biển Đông"
+    assert any("Biển Đông" in e["sentence"] for e in bien_dong["evidence"])
     assert ok["figures"][0]["credit"] == "Duy Quang"
-    assert failed == {"source_file": str(bad), "error": "empty file"}
+    assert failed == {"source_file": str(bad), "action": "failed", "error": "empty file"}
     assert "1 of 2" in message
 
 
@@ -243,9 +254,11 @@ def test_another_version_of_an_imported_url_is_not_overwritten(tmp_path):
     assert "Luang Prabang" in Article.objects.get().lead
 
 
-def test_missing_path_is_an_error():
-    with pytest.raises(CommandError, match="no such file or directory"):
-        run(ROOT / "does-not-exist.txt")
+def test_missing_path_is_reported_and_the_other_paths_still_go_in():
+    _, err, message = run_failing(ROOT / "does-not-exist.txt", SEED_000)
+    assert f"{ROOT / 'does-not-exist.txt'}: error: no such file or directory" in err
+    assert message == "1 of 2 file(s) could not be imported"
+    assert Article.objects.count() == 1
 
 
 def test_exit_status_is_non_zero_when_a_file_fails(tmp_path):

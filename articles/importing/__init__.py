@@ -1,5 +1,13 @@
-"""Raw scraped article text -> structured article (pure functions, no database)."""
+"""Raw scraped article text -> structured article (pure functions, no database).
 
-from .parser import ImportFailure, ParsedArticle, ParsedFigure, decode_input, parse_article
+The stages, each in its own module: ``decode`` (bytes → text), ``furniture`` (site
+furniture and lists of other headlines), ``header`` (headline, date line, byline, marker,
+lead), ``body`` (paragraphs, figures, interview, source lines), ``outlet``, ``dates``;
+``pipeline`` composes them.
+"""
 
-__all__ = ["ImportFailure", "ParsedArticle", "ParsedFigure", "decode_input", "parse_article"]
+from .errors import ImportFailure
+from .model import ParsedArticle, ParsedFigure
+from .pipeline import parse_article
+
+__all__ = ["ImportFailure", "ParsedArticle", "ParsedFigure", "parse_article"]

@@ -98,6 +98,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue instead of failing with "database is locked": a write transaction
+    # takes the lock when it begins, and waits up to 20 s for another writer to finish.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+
+# The importer refuses files larger than this (MB); `import_articles --max-size` overrides.
+IMPORT_MAX_MB = float(os.environ.get("IMPORT_MAX_MB", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

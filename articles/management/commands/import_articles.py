@@ -1,18 +1,53 @@
 """Import raw scraped article files (or folders of them) into the archive.
 
-Each file is parsed, tagged by meeting and theme, and saved in its own
-transaction. Re-importing the same content changes nothing. A file that cannot
-be imported gets a one-line error naming it; the others still go in, and the
-command exits non-zero.
+Each file is decoded, parsed and tagged (in ``--workers`` processes), then written in
+batches. Re-importing the same content changes nothing. A file or path that cannot be
+imported gets a one-line error naming it; the others still go in, and the command exits
+non-zero. The report (text or JSON) is built by ``articles.importing.report``.
 """
 
-import json
-from pathlib import Path
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from itertools import batched
+from multiprocessing import get_context
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connections
 
+from articles.importing import report
+from articles.importing.decode import MB
+from articles.importing.paths import InputFile, iter_inputs, read_input
+from articles.importing.prepare import Prepared, prepare
+from articles.imports import articles_import
 from articles.models import Article
-from articles.services import article_import, theme_matcher, vocabulary_load
+from articles.services import theme_matcher, vocabulary_load
+from articles.tagging import ThemeMatcher
+
+BATCH_SIZE = 500
+
+_worker_themes: ThemeMatcher | None = None
+
+
+def _init_worker(themes: ThemeMatcher):
+    global _worker_themes
+    _worker_themes = themes
+
+
+def _prepare_file(job: tuple[InputFile, int | None]) -> Prepared:
+    """Read and prepare one file (in a worker process, or in this one)."""
+    item, max_bytes = job
+    try:
+        data = read_input(item, max_bytes)
+    except Exception as exc:  # ImportFailure, or anything reading it raised
+        return Prepared(source_file=item.path, error=str(exc))
+    try:
+        return prepare(data, item.path, themes=_worker_themes, max_bytes=max_bytes)
+    except Exception as exc:  # One broken file must not stop the others.
+        return Prepared(
+            source_file=item.path, error=f"unexpected error: {exc.__class__.__name__}: {exc}"
+        )
 
 
 class Command(BaseCommand):
@@ -31,81 +66,110 @@ class Command(BaseCommand):
             "--format",
             choices=["text", "json"],
             default="text",
-            help="json: one JSON object per input file per line.",
+            help="json: one JSON object per input file per line (with each tag's evidence).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Processes that parse and tag in parallel (default 1: this process).",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
+            help=f"Files written per transaction (default {BATCH_SIZE}).",
+        )
+        parser.add_argument(
+            "--max-size",
+            type=float,
+            default=settings.IMPORT_MAX_MB,
+            metavar="MB",
+            help=f"Refuse files larger than this many MB (default {settings.IMPORT_MAX_MB}).",
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="No progress bar, even on a terminal."
         )
 
-    def handle(self, *args, paths, status, dry_run, format, **options):
-        files = list(self._files(paths))
-        if not dry_run:
-            vocabulary_load()
-        themes = theme_matcher()
-        failed = 0
-        counts = {"created": 0, "unchanged": 0, "exists": 0, "parsed": 0, "failed": 0}
-        for path in files:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                result = None
-                error = f"cannot read file: {exc.strerror}"
-            else:
-                try:
-                    result = article_import(
-                        data=data,
-                        source_file=str(path),
-                        status=status,
-                        dry_run=dry_run,
-                        themes=themes,
-                    )
-                    error = result.error
-                except Exception as exc:  # One broken file must not stop the others.
-                    result = None
-                    error = f"unexpected error: {exc.__class__.__name__}: {exc}"
-            if result is None or result.action == "failed":
-                failed += 1
-                counts["failed"] += 1
-                if format == "json":
-                    self.stdout.write(
-                        json.dumps({"source_file": str(path), "error": error}, ensure_ascii=False)
-                    )
-                else:
-                    self.stderr.write(self.style.ERROR(f"{path}: error: {error}"))
-                continue
-            counts[result.action] += 1
-            if format == "json":
-                self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
-            elif options["verbosity"] >= 1:
-                self.stdout.write(self._describe(path, result))
+    def handle(self, *args, paths, status, dry_run, format, workers, batch_size, **options):
+        if workers < 1 or batch_size < 1:
+            raise CommandError("--workers and --batch-size must be at least 1")
+        max_bytes = int(options["max_size"] * MB) if options["max_size"] > 0 else None
+        started = time.monotonic()
+        try:
+            if not dry_run:
+                vocabulary_load()
+            themes = theme_matcher()
+        except DatabaseError as exc:
+            raise CommandError(f"cannot read the vocabulary from the database: {exc}") from exc
+        items = list(iter_inputs(paths))
+        counts = dict.fromkeys(report.ACTIONS, 0)
+        progress = self._progress(len(items), format, options)
+        for results in self._results(
+            items, themes, max_bytes, workers, batch_size, status, dry_run
+        ):
+            for result in results:
+                counts[result.action] += 1
+                self._write(result, format, options["verbosity"])
+            if progress is not None:
+                progress.update(len(results))
+        if progress is not None:
+            progress.close()
+        seconds = time.monotonic() - started
         if format == "text" and options["verbosity"] >= 1:
-            summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-            style = self.style.ERROR if failed else self.style.SUCCESS
-            self.stdout.write(style(f"{len(files)} file(s): {summary or 'nothing to do'}"))
-        if failed:
+            line = report.summary(counts, len(items), seconds)
+            style = self.style.ERROR if counts["failed"] else self.style.SUCCESS
+            self.stdout.write(style(line))
+        if counts["failed"]:
             raise CommandError(
-                f"{failed} of {len(files)} file(s) could not be imported", returncode=1
+                f"{counts['failed']} of {len(items)} file(s) could not be imported", returncode=1
             )
 
-    def _files(self, paths):
-        for name in paths:
-            path = Path(name)
-            if path.is_dir():
-                yield from sorted(
-                    p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-                )
-            elif path.exists():
-                yield path
-            else:
-                raise CommandError(f"{name}: no such file or directory")
+    def _results(self, items, themes, max_bytes, workers, batch_size, status, dry_run):
+        """Yield the results of each batch, in the order of the inputs."""
+        _init_worker(themes)
+        jobs = [(item, max_bytes) for item in items]
+        if workers == 1 or len(jobs) < 2:
+            prepared = map(_prepare_file, jobs)
+            for batch in batched(prepared, batch_size):
+                yield self._save(list(batch), status, dry_run)
+            return
+        connections.close_all()  # the workers must not share this process's connection
+        context = get_context("fork") if sys.platform != "win32" else get_context()
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(themes,)
+        ) as pool:
+            prepared = pool.map(_prepare_file, jobs, chunksize=16)
+            for batch in batched(prepared, batch_size):
+                yield self._save(list(batch), status, dry_run)
 
-    def _describe(self, path, result):
-        parsed = result.parsed
-        tags = ", ".join([m.slug for m in result.meetings] + [t.slug for t in result.themes])
-        warnings = "".join(f" [warning: {w}]" for w in parsed.warnings)
-        if result.action == "created":
-            head = self.style.SUCCESS(f"{path}: created #{result.article.pk}")
-        elif result.action == "unchanged":
-            head = f"{path}: unchanged (already imported as #{result.article.pk})"
-        elif result.action == "exists":
-            head = self.style.WARNING(f"{path}: skipped: {result.error}")
-        else:
-            head = f"{path}: parsed (dry run)"
-        return f"{head} “{parsed.title}” {parsed.published_on or '?'} [{tags}]{warnings}"
+    def _save(self, batch: list[Prepared], status, dry_run):
+        try:
+            return articles_import(batch, status=status, dry_run=dry_run)
+        except DatabaseError as exc:  # the database refused the batch: report, go on
+            results = articles_import(batch, status=status, dry_run=True)
+            for result in results:
+                if result.action != "failed":
+                    result.action, result.error = "failed", f"database error: {exc}"
+            return results
+
+    def _write(self, result, format, verbosity):
+        if format == "json":
+            self.stdout.write(report.json_line(result))
+        elif result.action == "failed":
+            self.stderr.write(self.style.ERROR(report.text_line(result)))
+        elif verbosity >= 1:
+            line = report.text_line(result)
+            if result.action == "created":
+                line = self.style.SUCCESS(line)
+            elif result.action == "exists":
+                line = self.style.WARNING(line)
+            self.stdout.write(line)
+
+    def _progress(self, total, format, options):
+        """Return a progress bar on stderr when it is a terminal, else None."""
+        if options["no_progress"] or not sys.stderr.isatty() or total < 2:
+            return None
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="file", file=sys.stderr, leave=False)

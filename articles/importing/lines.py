@@ -1,0 +1,127 @@
+"""Small pure predicates over one line of a page, shared by the stages."""
+
+import re
+
+from ..text import title_case_name
+from ..vocabulary import Vocabulary
+
+# A line this much made of section names (letters counted) is a menu.
+MENU_COVERAGE = 0.6
+SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", ")", ":", ";", "'", "’")
+_WORD = re.compile(r"\w+")
+_UPPER_WORD = r"[A-ZÀ-ỸĐ][^\W\d_]*"
+# A person's name: two to five words each opening with a capital ("Thu Hằng", "HOÀNG LINH",
+# "Nguyễn Thị Minh Khai"); hyphenated names ("Hà-Phương") allowed.
+_NAME = re.compile(
+    rf"^{_UPPER_WORD}(?:-{_UPPER_WORD})?(?:\s+{_UPPER_WORD}(?:-{_UPPER_WORD})?){{1,4}}$"
+)
+_BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|\||→)\s*|\s+/\s+")
+_URL = re.compile(r"https?://[^\s<>\"')]+|www\.[^\s<>\"')]+", re.IGNORECASE)
+
+
+def key(line: str) -> str:
+    """Return what two lines must share to be the same line printed twice."""
+    return "".join(ch for ch in line.casefold() if ch.isalnum())
+
+
+def word_count(line: str) -> int:
+    return len(line.split())
+
+
+def is_name(text: str) -> bool:
+    """Return True if ``text`` reads as a person's name ("Thu Hằng", "HOÀNG LINH")."""
+    return len(text) <= 40 and bool(_NAME.match(text))
+
+
+def as_name(text: str) -> str:
+    return title_case_name(text)
+
+
+def looks_like_headline(line: str) -> bool:
+    """Return True for a line shaped like a headline: a few words, no closing full stop."""
+    return (
+        len(line) <= 250
+        and 3 <= word_count(line) <= 40
+        and not line.rstrip("?!").endswith(SENTENCE_END)
+    )
+
+
+def looks_like_paragraph(line: str) -> bool:
+    """Return True for a line shaped like running text: long, or a sentence of many words."""
+    if len(line) >= 160:
+        return True
+    return len(line) >= 90 and word_count(line) >= 15 and line.endswith((".", "…", "”", '"', "»"))
+
+
+def is_breadcrumb(line: str) -> bool:
+    """Return True for "Thế giới > ASEAN" or "Trang chủ / Thời sự" lines."""
+    if len(line) > 120 or ":" in line or any(ch.isdigit() for ch in line):
+        return False
+    parts = _BREADCRUMB_SEP.split(line)
+    return len(parts) >= 2 and all(0 < word_count(p) <= 6 for p in parts) and not line.endswith(".")
+
+
+def is_menu(line: str, vocab: Vocabulary) -> bool:
+    """Return True for a line made only of section names (a menu, a section label)."""
+    if len(line) > 200:
+        return False
+    folded = line.casefold().strip(" :|•·>»")
+    if folded in vocab.furniture.section_labels:
+        return True
+    if vocab.furniture.section_re.fullmatch(line.strip()):
+        return True
+    # Mostly section names ("Thế giới: Vấn đề & Sự kiện", a menu with a name we lack).
+    letters = sum(1 for ch in line if ch.isalnum())
+    covered = sum(
+        sum(1 for ch in m.group(0) if ch.isalnum())
+        for m in vocab.furniture.section_re.finditer(line)
+    )
+    return letters > 0 and covered / letters >= MENU_COVERAGE and not line.endswith((".", "?", "!"))
+
+
+def is_furniture(line: str, vocab: Vocabulary) -> bool:
+    """Return True for a line that is only site furniture (share bars, counters, prompts)."""
+    furniture = vocab.furniture
+    folded = line.casefold().strip(" :|•·")
+    if folded in furniture.drop_lines:
+        return True
+    if len(line) <= 240 and furniture.drop_re.fullmatch(line):
+        return True
+    return line.startswith(furniture.inline_links)
+
+
+def is_page_line(line: str, vocab: Vocabulary) -> bool:
+    """Return True for a copyright, licence, follow-us or app line (it may name the outlet)."""
+    return len(line) <= 300 and bool(vocab.furniture.page_re.fullmatch(line))
+
+
+def is_stop_heading(line: str, vocab: Vocabulary) -> bool:
+    """Return True for a heading that opens a list of other articles ("Tin liên quan")."""
+    if len(line) > 80:
+        return False
+    head = line.strip(" :>»-–—").casefold()
+    if head in vocab.furniture.stop_headings:
+        return True
+    return (
+        word_count(head) <= 7
+        and bool(vocab.furniture.stop_heading_words.search(head))
+        and (not head.endswith((".", "?", "!", ",")))
+    )
+
+
+def tag_list_heading(line: str, vocab: Vocabulary) -> bool:
+    """Return True for "Từ khóa: ASEAN, Biển Đông" (a page's tags: the page ends there)."""
+    head, sep, tail = line.partition(":")
+    return (
+        bool(sep)
+        and head.strip().casefold() in vocab.furniture.tag_list_headings
+        and (len(tail) < 300)
+    )
+
+
+def urls_in(line: str) -> list[str]:
+    return _URL.findall(line)
+
+
+def without_urls(line: str) -> str:
+    return _URL.sub("", line)
