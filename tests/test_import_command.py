@@ -1,6 +1,7 @@
 """`manage.py import_articles`: idempotent, one transaction per file, clear errors, exit status."""
 
 import json
+import os
 import subprocess
 import sys
 import unicodedata
@@ -285,3 +286,107 @@ def test_exit_status_is_non_zero_when_a_file_fails(tmp_path):
     assert proc.returncode == 1
     assert f"{bad}: error: empty file" in proc.stderr
     assert "000_70b5c8d6d0b5c278.txt: parsed (dry run)" in proc.stdout
+
+
+def _database_url(kind, tmp_path):
+    """Return a fresh database's URL for subprocesses, and a function that drops it."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'race.sqlite3'}", lambda: None
+    import psycopg
+
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+    name = f"import_race_{os.getpid()}"
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+    except psycopg.OperationalError:
+        pytest.skip("PostgreSQL not reachable")
+
+    def drop():
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    return f"postgres://postgres@127.0.0.1:5432/{name}", drop
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_two_imports_at_once_give_one_article_each_and_no_false_failure(kind, tmp_path):
+    url, drop = _database_url(kind, tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    # Another version of seed 003 (same source URL, other text): one of them wins, once.
+    seed = SEEDS / "003_81ea59991d5bf172.txt"
+    (folder / "zz_other_version.txt").write_text(
+        seed.read_text(encoding="utf-8").replace("Luang Prabang", "Luông Pha-bang"),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "asean_archive.settings.test"}
+    env["DATABASE_URL"] = url
+    try:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        command = [sys.executable, "manage.py", "import_articles", "--batch-size", "2", str(folder)]
+        procs = [
+            subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = [proc.communicate(timeout=120) for proc in procs]
+        for proc, (_out, err) in zip(procs, outputs, strict=True):
+            assert proc.returncode == 0, err
+            assert "error" not in err
+        check = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup();"
+                "from articles.models import Article as A;"
+                "urls = A.objects.exclude(source_url='');"
+                "print(A.objects.count(), urls.count(),"
+                " urls.values('source_url').distinct().count())",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert check.stdout.split() == ["5", "2", "2"]
+        created = sum(out.count(": created #") for out, _ in outputs)
+        assert created == 5
+    finally:
+        drop()
+
+
+def test_a_meeting_an_editor_made_is_found_not_duplicated():
+    from articles.models import MeetingTag
+
+    made = MeetingTag.objects.create(
+        name="AMM 55 (Phnom Penh)", slug="hoi-nghi-amm-55", series="AMM", number=55, year=2022
+    )
+    run(SEEDS / "002_755a83d31bc7d8e8.txt")
+    article = Article.objects.get()
+    assert made in article.meetings.all()
+    assert MeetingTag.objects.filter(series="AMM", number=55).count() == 1
+
+
+def test_a_meeting_whose_slug_an_editor_took_gets_another_slug():
+    from articles.models import MeetingTag
+
+    MeetingTag.objects.create(name="Khác", slug="amm-55", series="SOM", year=2019)
+    run(SEEDS / "002_755a83d31bc7d8e8.txt")
+    meeting = Article.objects.get().meetings.get(series="AMM")
+    assert (meeting.number, meeting.slug) == (55, "amm-55-2")
