@@ -19,9 +19,12 @@ _BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|\||→)\s*|\s+/\s+")
 _URL = re.compile(r"https?://[^\s<>\"')]+|www\.[^\s<>\"')]+", re.IGNORECASE)
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def key(line: str) -> str:
     """Return what two lines must share to be the same line printed twice."""
-    return "".join(ch for ch in line.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", line.casefold())
 
 
 def word_count(line: str) -> int:
