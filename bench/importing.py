@@ -13,11 +13,13 @@ What it does:
    from the real pages in fixtures/seeds and fixtures/samples (bench/corpus.py says how),
    ~3-6 KB each, every one a distinct article. --corpus DIR keeps it in DIR and reuses
    the files already there.
-2. Parse + tag, in this process, no database, one core: decode_input + parse_article
-   and tag_text, the calls services.article_import makes; ms per article (mean, p50,
-   p95), then ms per MB on single large pages (--big-sizes, MB, default 1,4,10), each
-   in a subprocess killed after --big-timeout seconds (default 60): "> 60 s".
-   --profile adds a cProfile of parse + tag over 200 articles (top 15, cumulative).
+2. Parse + tag, in this process, no database, one core: what the importer does to a file
+   before the database, i.e. articles.importing.prepare.prepare (decode, parse, tag,
+   hash) where it exists, else decode_input + parse_article + tag_text (the importer
+   before prepare()); ms per article (mean, p50, p95), decode + parse alone (a second
+   pass when prepare() hides it), then ms per MB on single large pages (--big-sizes, MB,
+   default 1,4,10), each in a subprocess killed after --big-timeout seconds (default 60):
+   "> 60 s". --profile adds a cProfile of it over 200 articles (top 15).
 3. End to end, for each --existing E (default 0,100000): a fresh PostgreSQL database
    bench_import_E (dropped first if there, dropped at the end unless --keep), migrated,
    the vocabulary loaded, E published articles with tags prefilled with SQL, ANALYZEd;
@@ -833,7 +835,7 @@ def main():
         return child_count_queries(sys.argv[2], "published", bool(os.environ.get("BENCH_PROFILE")))
 
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--files", type=int, default=500, help="corpus size K (default 500)")
     parser.add_argument("--corpus", help="folder to keep the corpus in and reuse")
