@@ -19,7 +19,7 @@ import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from .text import normalise_tones, slugify_vi
 from .vocabulary import vocabulary
@@ -35,6 +35,9 @@ _LIST_OPENER = re.compile(
 # An enumeration's items are short; a clause of more words is running text.
 MAX_LIST_ITEM_WORDS = 6
 MAX_EVIDENCE = 240
+_WORD = re.compile(r"\w+")
+# What may stand between two words of an alias: spaces, hyphens, dashes, commas.
+_JOINERS = " \t-–—,"
 
 
 @dataclass(frozen=True)
@@ -148,9 +151,10 @@ class MeetingCatalogue:
                     reverse=True,
                 )
             )
+            triggers = tuple(normalise_tones(t).casefold() for t in entry.get("triggers", []))
             for pattern in entry["patterns"]:
                 pattern = normalise_tones(pattern).replace("{partner}", alternation)
-                self.patterns.append((entry["code"], re.compile(pattern, re.IGNORECASE)))
+                self.patterns.append((entry["code"], re.compile(pattern, re.IGNORECASE), triggers))
         self.known = {}
         for meeting in data["meetings"]:
             key = (meeting["series"], meeting.get("number"), meeting.get("partner", ""))
@@ -170,8 +174,19 @@ class MeetingCatalogue:
     def mentions(self, text: str) -> list[Mention]:
         """Return every meeting named in ``text`` (tone-normalised), in order of appearance."""
         found = []
-        for code, pattern in self.patterns:
-            for match in pattern.finditer(text):
+        folded = text.casefold()
+        if len(folded) != len(text):  # casefolding changed a length: offsets would not agree
+            folded = None
+        windows: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+        for code, pattern, triggers in self.patterns:
+            if triggers and folded is not None:
+                if triggers not in windows:
+                    windows[triggers] = _windows(folded, triggers)
+                spans = windows[triggers]  # run the patterns only around their key words
+            else:
+                spans = [(0, len(text))]
+            matches = (m for lo, hi in spans for m in pattern.finditer(text, lo, hi))
+            for match in matches:
                 if self._after_job_title(text, match.start()):
                     continue
                 groups = match.groupdict()
@@ -243,6 +258,28 @@ class MeetingCatalogue:
         )
 
 
+# A meeting's phrase reaches at most this far from its key word.
+TRIGGER_REACH = 160
+
+
+def _windows(folded: str, triggers: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Return the merged spans of ``folded`` within reach of any trigger word."""
+    spans = []
+    for trigger in triggers:
+        at = folded.find(trigger)
+        while at != -1:
+            spans.append((max(0, at - TRIGGER_REACH), at + len(trigger) + TRIGGER_REACH))
+            at = folded.find(trigger, at + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
 def _date(value):
     return datetime.date.fromisoformat(value) if value else None
 
@@ -267,33 +304,49 @@ class ThemeMatcher:
     def __init__(self, themes: list[dict], rules: dict | None = None):
         self.rules = {**_default_theme_rules(), **(rules or {})}
         self.refs: list[ThemeRef] = []
-        exact, folded = [], []
-        self._alias_of: dict[str, tuple[int, str]] = {}
+        # Aliases as word sequences, indexed by their first word: matching walks the text's
+        # words once, whatever the number of aliases. Hyphens and spaces between words are
+        # alike ("Timor-Leste", "Timor – Leste"); an alias in capitals matches capitals only.
+        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...] | None, int]]] = {}
         for index, theme in enumerate(themes):
             self.refs.append(ThemeRef(slug=theme["slug"], name=theme["name"]))
-            for j, alias in enumerate([*theme.get("aliases", []), theme["name"]]):
-                alias = normalise_tones(alias.strip())
-                if not alias:
+            for alias in [*theme.get("aliases", []), theme["name"]]:
+                words = tuple(_WORD.findall(normalise_tones(alias.strip())))
+                if not words:
                     continue
-                group = f"t{index}_{j}"
-                self._alias_of[group] = (index, alias)
-                body = _alias_body(alias)
-                target = exact if _is_acronym(alias) else folded
-                target.append((len(alias), f"(?P<{group}>{body})"))
-        self._patterns = [
-            re.compile(
-                rf"(?<!\w)(?:{'|'.join(p for _, p in sorted(parts, reverse=True))})(?!\w)", flags
-            )
-            for parts, flags in ((exact, 0), (folded, re.IGNORECASE))
-            if parts
-        ]
+                exact = words if _is_acronym(alias) else None
+                folded = tuple(w.casefold() for w in words)
+                self._by_first.setdefault(folded[0], []).append((folded, exact, index))
+        for candidates in self._by_first.values():
+            candidates.sort(key=lambda c: -len(c[0]))
 
     def mentions(self, text: str):
         """Yield (theme index, alias, start, end) for every alias found in ``text``."""
-        for pattern in self._patterns:
-            for match in pattern.finditer(text):
-                index, alias = self._alias_of[match.lastgroup]
-                yield index, alias, match.start(), match.end()
+        words = list(_WORD.finditer(text))
+        folded = _WORD.findall(text.casefold())
+        if len(folded) != len(words):  # casefolding changed a word's letters ("ß")
+            folded = [m.group().casefold() for m in words]
+        by_first = self._by_first
+        n = len(words)
+        after = 0  # matches do not overlap
+        for i in [i for i, word in enumerate(folded) if word in by_first]:
+            if i < after:
+                continue
+            for alias, exact, index in by_first[folded[i]]:
+                k = len(alias)
+                if i + k > n or (k > 1 and tuple(folded[i : i + k]) != alias):
+                    continue
+                if exact is not None and tuple(m.group() for m in words[i : i + k]) != exact:
+                    continue
+                if any(
+                    text[words[j].end() : words[j + 1].start()].strip(_JOINERS)
+                    for j in range(i, i + k - 1)
+                ):
+                    continue  # the words are not next to each other
+                start, end = words[i].start(), words[i + k - 1].end()
+                yield index, text[start:end], start, end
+                after = i + k
+                break
 
     def find(self, text: str) -> list[ThemeRef]:
         """Return every theme any of whose aliases ``text`` names (no weighing)."""
@@ -310,21 +363,22 @@ def _is_acronym(alias: str) -> bool:
     return alias.upper() == alias and any(c.isalpha() for c in alias)
 
 
-def _alias_body(alias: str) -> str:
-    body = re.escape(re.sub(r"\s*[-–]\s*", "-", alias))
-    return body.replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*")
-
-
-def in_enumeration(sentence: str, offset: int, min_items: int) -> bool:
-    """Return True when the word at ``offset`` is one item of a list of ``min_items`` or more
-    short items ("hợp tác y tế, giáo dục, năng lượng, chuyển đổi số…")."""
+@lru_cache(maxsize=256)
+def _segments(sentence: str) -> list[tuple[int, int, int]]:
+    """Return the sentence's comma-, "và"-separated segments: (start, end, words)."""
     segments = []
     position = 0
     for match in _LIST_SPLIT.finditer(sentence):
         segments.append((position, match.start()))
         position = match.end()
     segments.append((position, len(sentence)))
-    segments = [(a, b, len(sentence[a:b].split())) for a, b in segments if sentence[a:b].strip()]
+    return [(a, b, len(sentence[a:b].split())) for a, b in segments if sentence[a:b].strip()]
+
+
+def in_enumeration(sentence: str, offset: int, min_items: int) -> bool:
+    """Return True when the word at ``offset`` is one item of a list of ``min_items`` or more
+    short items ("hợp tác y tế, giáo dục, năng lượng, chuyển đổi số…")."""
+    segments = _segments(sentence)
     if len(segments) < min_items:
         return False
     here = next((i for i, (a, b, _) in enumerate(segments) if a <= offset < b), None)
@@ -374,44 +428,53 @@ def tag_article(
     """
     catalogue = catalogue or meeting_catalogue()
     rules = themes.rules
-    meetings: dict[tuple, Proposal] = {}
-    theme_scores: dict[int, Proposal] = {}
+    # All parts in one text, a line each (a line end ends a sentence): the patterns run once.
+    raws, places = [], []
     for place in PLACES:
         for raw in parts.get(place, []):
-            if not raw:
-                continue
-            text = normalise_tones(raw)
-            sentences = Sentences(text)
-            for mention in catalogue.mentions(text):
-                lo, hi = sentences.bounds(mention.start, mention.end)
-                sentence = text[lo:hi]
-                ref = catalogue.resolve(mention, sentence, article_year)
-                if ref is None:
-                    continue
-                background = (
-                    place not in HEAD_PLACES
-                    and catalogue.earlier_is_background
-                    and article_year is not None
-                    and ref.year < article_year
-                )
-                if background:
-                    continue
-                proposal = meetings.setdefault(ref.identity, Proposal(ref))
-                proposal.evidence.append(
-                    Evidence(
-                        text[mention.start : mention.end],
-                        _excerpt(text, lo, hi, mention.start, mention.end),
-                        place,
-                    )
-                )
-            for index, _alias, start, end in themes.mentions(text):
-                lo, hi = sentences.bounds(start, end)
-                weight = _theme_weight(place, text[lo:hi], start - lo, rules)
-                proposal = theme_scores.setdefault(index, Proposal(themes.refs[index]))
-                proposal.score += weight
-                proposal.evidence.append(
-                    Evidence(text[start:end], _excerpt(text, lo, hi, start, end), place)
-                )
+            if raw:
+                raws.append(raw.replace("\n", " "))
+                places.append(place)
+    chunks = normalise_tones("\n".join(raws)).split("\n")
+    starts = []
+    position = 0
+    for chunk in chunks:
+        starts.append(position)
+        position += len(chunk) + 1
+    text = "\n".join(chunks)
+    sentences = Sentences(text)
+
+    def place_of(offset: int) -> str:
+        return places[bisect.bisect_right(starts, offset) - 1]
+
+    meetings: dict[tuple, Proposal] = {}
+    for mention in catalogue.mentions(text):
+        place = place_of(mention.start)
+        lo, hi = sentences.bounds(mention.start, mention.end)
+        ref = catalogue.resolve(mention, text[lo:hi], article_year)
+        if ref is None:
+            continue
+        background = (
+            place not in HEAD_PLACES
+            and catalogue.earlier_is_background
+            and article_year is not None
+            and ref.year < article_year
+        )
+        if background:
+            continue
+        proposal = meetings.setdefault(ref.identity, Proposal(ref))
+        excerpt = _excerpt(text, lo, hi, mention.start, mention.end)
+        proposal.evidence.append(Evidence(text[mention.start : mention.end], excerpt, place))
+    theme_scores: dict[int, Proposal] = {}
+    for index, _alias, start, end in themes.mentions(text):
+        place = place_of(start)
+        lo, hi = sentences.bounds(start, end)
+        weight = _theme_weight(place, text[lo:hi], start - lo, rules)
+        proposal = theme_scores.setdefault(index, Proposal(themes.refs[index]))
+        proposal.score += weight
+        proposal.evidence.append(
+            Evidence(text[start:end], _excerpt(text, lo, hi, start, end), place)
+        )
     needed = rules.get("threshold", 1)
     chosen_themes = [
         proposal

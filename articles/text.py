@@ -19,12 +19,21 @@ _TONES = "\u0300\u0301\u0309\u0303\u0323"
 # ("hoàn", "thuyền") already agree in both styles and are left alone.
 _OLD_STYLE_OA_OE = re.compile(rf"([oO])([aAeE])([{_TONES}])(?![^\W\d_])")
 _OLD_STYLE_UY = re.compile(rf"(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W\d_])")
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
-_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u3000]+")
+# The same, composed: what an NFC text holds when an old-style placement may be in it.
+_MAY_BE_OLD_STYLE = re.compile(
+    r"(?:[oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ]|(?<![qQ])[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])"
+)
+_INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
+_ODD_SPACES = "\t\u00a0\u2007\u202f\u3000"
+# Runs of white space other than a single plain space (those need no rewriting).
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u3000]{2,}|[\t\u00a0\u2007\u202f\u3000]")
 
 
 def normalise_tones(text: str) -> str:
     """Return ``text`` with old-style tone placement rewritten to the modern style."""
+    if unicodedata.is_normalized("NFC", text) and not _MAY_BE_OLD_STYLE.search(text):
+        return text  # nothing to move: the common case, and cheap
     decomposed = unicodedata.normalize("NFD", text)
     decomposed = _OLD_STYLE_OA_OE.sub(r"\1\3\2", decomposed)
     decomposed = _OLD_STYLE_UY.sub(r"\1\3\2", decomposed)
@@ -33,11 +42,14 @@ def normalise_tones(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Return ``text`` as the archive stores it: NFC, LF, single spaces, stripped lines."""
-    text = text.translate(_INVISIBLE)
+    if any(ch in text for ch in _INVISIBLE_CHARS):
+        text = _INVISIBLE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(lines).strip("\n")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if "  " in text or any(ch in text for ch in _ODD_SPACES):
+        text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
 
 
 def normalise_inline(text: str) -> str:

@@ -111,7 +111,7 @@ class OutletDirectory:
         return None
 
     def for_name(self, name: str) -> OutletInfo | None:
-        key = normalise_inline(name).casefold().strip(" .:-–()")
+        key = " ".join(name.split()).casefold().strip(" .:-–()")  # the text is normalised
         if key in self.by_name:
             return self.by_name[key]
         short = re.sub(r"\s+(?:điện tử|online|news|\.vn)$", "", key)
@@ -164,6 +164,7 @@ class Furniture:
     stop_heading_words: re.Pattern
     tag_list_headings: frozenset[str]
     section_labels: frozenset[str]
+    section_words: frozenset[str]
     section_re: re.Pattern
 
 
@@ -222,6 +223,7 @@ def _furniture(data: dict) -> Furniture:
         ),
         tag_list_headings=word_set(data["tag_list_headings"]),
         section_labels=word_set(sections),
+        section_words=frozenset(w for s in word_set(sections) for w in s.split()),
         # A menu: section names only, separated by spaces, bars, bullets or slashes.
         section_re=re.compile(
             rf"(?<!\w)(?:{section})(?:\s*[|•·/>»,\-–&]?\s*(?:{section}))*(?!\w)\s*[|>»]?",

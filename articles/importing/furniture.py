@@ -78,8 +78,6 @@ def _furniture_rule(text: str, number: int, vocab: Vocabulary, votes: list) -> s
         if outlet and not text.casefold().startswith(("theo", "nguồn")):
             votes.append(_vote(outlet, WEIGHT_LOGO, "logo line", number, text))
             return "logo"
-        if L.is_menu(text, vocab):
-            return "menu"
     if L.is_menu(text, vocab):
         return "menu"
     if L.is_breadcrumb(text):

@@ -1,6 +1,7 @@
 """Small pure predicates over one line of a page, shared by the stages."""
 
 import re
+from functools import lru_cache
 
 from ..text import title_case_name
 from ..vocabulary import Vocabulary
@@ -22,6 +23,7 @@ _URL = re.compile(r"https?://[^\s<>\"')]+|www\.[^\s<>\"')]+", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=8192)
 def key(line: str) -> str:
     """Return what two lines must share to be the same line printed twice."""
     return _NOT_ALNUM.sub("", line.casefold())
@@ -71,14 +73,18 @@ def is_menu(line: str, vocab: Vocabulary) -> bool:
     folded = line.casefold().strip(" :|•·>»")
     if folded in vocab.furniture.section_labels:
         return True
+    words = folded.split()
+    known = sum(1 for word in words if word in vocab.furniture.section_words)
+    if known < len(words) / 2:
+        return False  # most words are no section name's: running text, cheaply told
     if vocab.furniture.section_re.fullmatch(line.strip()):
         return True
     # Mostly section names ("Thế giới: Vấn đề & Sự kiện", a menu with a name we lack).
-    letters = sum(1 for ch in line if ch.isalnum())
-    covered = sum(
-        sum(1 for ch in m.group(0) if ch.isalnum())
-        for m in vocab.furniture.section_re.finditer(line)
-    )
+    found = [m.group(0) for m in vocab.furniture.section_re.finditer(line)]
+    if not found:
+        return False
+    letters = len(_NOT_ALNUM.sub("", line))
+    covered = len(_NOT_ALNUM.sub("", "".join(found)))
     return letters > 0 and covered / letters >= MENU_COVERAGE and not line.endswith((".", "?", "!"))
 
 
