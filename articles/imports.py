@@ -154,7 +154,10 @@ def _create(results: list[ImportResult], status: str):
             content_hash=result.prepared.content_hash,
         )
         article.clean_text()
-        article.fill_search_columns()
+        if article.title == parsed.title and all(result.prepared.search_columns):
+            article.search_text, article.search_folded = result.prepared.search_columns
+        else:
+            article.fill_search_columns()
         articles.append(article)
     Article.objects.bulk_create(articles)
     figures, tagged_meetings, tagged_themes = [], [], []

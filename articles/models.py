@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .text import content_hash, fold, normalise, normalise_inline, search_words, slugify_vi
+from .text import content_hash, normalise, normalise_inline, search_columns, slugify_vi
 from .vocabulary import partnered_series, series_choices
 
 
@@ -370,8 +370,7 @@ class Article(models.Model):
 
     def fill_search_columns(self):
         """Compute the derived search columns (``save`` does; ``bulk_create`` callers must)."""
-        self.search_text = search_words(self.searchable_text())
-        self.search_folded = fold(self.search_text)
+        self.search_text, self.search_folded = search_columns(self.title, self.lead, self.body)
 
     def searchable_text(self):
         return "\n".join(part for part in (self.title, self.lead, self.body) if part)

@@ -23,6 +23,14 @@ _OLD_STYLE_UY = re.compile(rf"(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W\d_])")
 _MAY_BE_OLD_STYLE = re.compile(
     r"(?:[oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ]|(?<![qQ])[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])"
 )
+_MODERN = {
+    first + unicodedata.normalize("NFC", vowel + tone): unicodedata.normalize("NFC", first + tone)
+    + vowel
+    for firsts, vowels in (("oO", "aAeE"), ("uU", "yY"))
+    for first in firsts
+    for vowel in vowels
+    for tone in _TONES
+}
 _INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _ODD_SPACES = "\t\u00a0\u2007\u202f\u3000"
@@ -32,8 +40,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u3000]{2,}|[\t\u00a0\u2007\u202f\u
 
 def normalise_tones(text: str) -> str:
     """Return ``text`` with old-style tone placement rewritten to the modern style."""
-    if unicodedata.is_normalized("NFC", text) and not _MAY_BE_OLD_STYLE.search(text):
-        return text  # nothing to move: the common case, and cheap
+    if unicodedata.is_normalized("NFC", text):
+        # Composed text: swap the pairs directly ("oà" -> "òa"), no decomposing round trip.
+        return _MAY_BE_OLD_STYLE.sub(lambda m: _MODERN[m.group(0)], text)
     decomposed = unicodedata.normalize("NFD", text)
     decomposed = _OLD_STYLE_OA_OE.sub(r"\1\3\2", decomposed)
     decomposed = _OLD_STYLE_UY.sub(r"\1\3\2", decomposed)
@@ -57,11 +66,18 @@ def normalise_inline(text: str) -> str:
     return " ".join(normalise(text).split())
 
 
+# The combining marks Vietnamese uses (and most Latin diacritics) are in this block.
+_COMMON_MARKS = re.compile("[\u0300-\u036f]+")
+
+
 def fold(text: str) -> str:
     """Return ``text`` lower-cased with every diacritic removed ("Biển Đông" -> "bien dong")."""
     text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text.lower()
+    stripped = _COMMON_MARKS.sub("", unicodedata.normalize("NFD", text))
+    for ch in {ch for ch in set(stripped) if ord(ch) > 0x7F and unicodedata.combining(ch)}:
+        stripped = stripped.replace(ch, "")  # a rarer combining mark
     return unicodedata.normalize("NFC", stripped).lower()
 
 
@@ -75,7 +91,7 @@ def search_key(text: str) -> str:
     return normalise_tones(unicodedata.normalize("NFC", text)).lower()
 
 
-_NON_WORD = re.compile(r"[^\w\n]+|_+")
+_NON_WORD = re.compile(r"[^\w\n ]+|_+")  # spaces are collapsed by split() below
 
 
 def search_words(text: str) -> str:
@@ -84,6 +100,12 @@ def search_words(text: str) -> str:
     and closed by a space, so that " word" matches only at the start of a word."""
     lines = _NON_WORD.sub(" ", search_key(text)).split("\n")
     return "\n".join(f" {' '.join(line.split())} " for line in lines)
+
+
+def search_columns(*parts: str) -> tuple[str, str]:
+    """Return an article's derived search columns for its title, lead and body."""
+    words = search_words("\n".join(part for part in parts if part))
+    return words, fold(words)
 
 
 def slugify_vi(text: str, max_length: int = 0) -> str:

@@ -390,3 +390,11 @@ def test_a_meeting_whose_slug_an_editor_took_gets_another_slug():
     run(SEEDS / "002_755a83d31bc7d8e8.txt")
     meeting = Article.objects.get().meetings.get(series="AMM")
     assert (meeting.number, meeting.slug) == (55, "amm-55-2")
+
+
+def test_search_columns_computed_by_the_workers_are_the_models_own():
+    run(SEEDS)
+    for article in Article.objects.all():
+        stored = (article.search_text, article.search_folded)
+        article.fill_search_columns()
+        assert stored == (article.search_text, article.search_folded)

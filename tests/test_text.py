@@ -78,3 +78,17 @@ def test_capital_bylines_become_names():
     assert title_case_name("HOÀNG LINH") == "Hoàng Linh"
     assert title_case_name("ĐỖ HÙNG VIỆT") == "Đỗ Hùng Việt"
     assert title_case_name("Bảo Chi") == "Bảo Chi"
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Biển Đông", "bien dong"),
+        ("ĐÀ NẴNG", "da nang"),
+        ("hoà bình, thuý", "hoa binh, thuy"),
+        ("café naïve", "cafe naive"),
+        ("ASEAN", "asean"),
+    ],
+)
+def test_fold_removes_every_diacritic(text, folded):
+    assert fold(text) == folded

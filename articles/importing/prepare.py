@@ -7,7 +7,7 @@ the import command runs it in worker processes and writes the results in batches
 from dataclasses import dataclass, field
 
 from ..tagging import Proposal, ThemeMatcher, tag_article
-from ..text import content_hash
+from ..text import content_hash, search_columns
 from .decode import decode_input
 from .errors import ImportFailure
 from .model import ParsedArticle
@@ -25,6 +25,7 @@ class Prepared:
     meetings: list[Proposal] = field(default_factory=list)
     themes: list[Proposal] = field(default_factory=list)
     error: str = ""
+    search_columns: tuple[str, str] = ("", "")
 
 
 def prepare(
@@ -44,4 +45,6 @@ def prepare(
     result.content_hash = content_hash(text)
     result.parsed = parsed
     result.meetings, result.themes = tags.meetings, tags.themes
+    # Computed here, in the worker, not in the process that writes to the database.
+    result.search_columns = search_columns(parsed.title, parsed.lead, parsed.body)
     return result
