@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Article, Figure, MeetingTag, Outlet, ThemeTag
+from .models import Article, Figure, MeetingTag, Outlet, TaggedMeeting, TaggedTheme, ThemeTag
 from .search import search_articles
 from .text import slugify_vi
 from .vocabulary import series_choices
@@ -109,6 +110,26 @@ class ThemeFilter(TagFilter):
     relation = "themes"
 
 
+EVIDENCE_PLACES = {
+    "title": _("tiêu đề"),
+    "lead": _("sapo"),
+    "body": _("thân bài"),
+    "caption": _("chú thích ảnh"),
+}
+
+
+def _evidence(item: dict) -> dict:
+    """Return one piece of tag evidence split around its matched words, for highlighting."""
+    sentence, alias = item.get("sentence", ""), item.get("alias", "")
+    at = sentence.find(alias) if alias else -1
+    if at < 0:
+        before, match, after = sentence, "", ""
+    else:
+        before, match, after = sentence[:at], alias, sentence[at + len(alias) :]
+    place = EVIDENCE_PLACES.get(item.get("place", ""), item.get("place", ""))
+    return {"before": before, "match": match, "after": after, "place": place}
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -120,7 +141,14 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
     inlines = [FigureInline]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["raw_text", "source_file", "content_hash", "created_at", "updated_at"]
+    readonly_fields = [
+        "tag_evidence",
+        "raw_text",
+        "source_file",
+        "content_hash",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (
             None,
@@ -137,7 +165,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         (_("Nội dung"), {"fields": ["lead", "body"]}),
-        (_("Gắn thẻ"), {"fields": ["meetings", "themes"]}),
+        (_("Gắn thẻ"), {"fields": ["meetings", "themes", "tag_evidence"]}),
         (
             _("Nguồn nhập"),
             {
@@ -157,6 +185,23 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return search_articles(queryset, search_term), False
+
+    @admin.display(description=_("bằng chứng gắn thẻ"))
+    def tag_evidence(self, obj):
+        """Show, beside the tags, why the tagger proposed each: the words and their sentence."""
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = [
+            (item.tag.code, item.evidence)
+            for item in TaggedMeeting.objects.filter(content_object=obj).select_related("tag")
+        ] + [
+            (item.tag.label, item.evidence)
+            for item in TaggedTheme.objects.filter(content_object=obj).select_related("tag")
+        ]
+        return render_to_string(
+            "admin/articles/tag_evidence.html",
+            {"rows": [(name, [_evidence(e) for e in ev]) for name, ev in rows]},
+        )
 
     @admin.display(description=_("ngày đăng"), ordering="published_on")
     def published_display(self, obj):

@@ -167,10 +167,18 @@ def _create(results: list[ImportResult], status: str):
             Figure(article=article, position=i, caption=f.caption, credit=f.credit[:200])
             for i, f in enumerate(result.parsed.figures)
         )
-        meeting_ids = {meetings[p.ref.identity].pk for p in result.prepared.meetings}
-        theme_ids = {themes[p.ref.slug].pk for p in result.prepared.themes}
-        tagged_meetings.extend(TaggedMeeting(content_object=article, tag_id=i) for i in meeting_ids)
-        tagged_themes.extend(TaggedTheme(content_object=article, tag_id=i) for i in theme_ids)
+        meeting_evidence = {
+            meetings[p.ref.identity].pk: p.evidence_dicts() for p in result.prepared.meetings
+        }
+        theme_evidence = {themes[p.ref.slug].pk: p.evidence_dicts() for p in result.prepared.themes}
+        tagged_meetings.extend(
+            TaggedMeeting(content_object=article, tag_id=i, evidence=e)
+            for i, e in meeting_evidence.items()
+        )
+        tagged_themes.extend(
+            TaggedTheme(content_object=article, tag_id=i, evidence=e)
+            for i, e in theme_evidence.items()
+        )
     Figure.objects.bulk_create(figures)
     TaggedMeeting.objects.bulk_create(tagged_meetings)
     TaggedTheme.objects.bulk_create(tagged_themes)

@@ -109,6 +109,12 @@ class MeetingTag(CaseInsensitiveTagMixin, TagBase):
 class TaggedMeeting(TaggedItemBase):
     tag = models.ForeignKey(MeetingTag, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    evidence = models.JSONField(
+        _("bằng chứng"),
+        default=list,
+        blank=True,
+        help_text=_("Vì sao bộ gắn thẻ đề xuất thẻ này: từ khớp, câu chứa nó, vị trí trong bài."),
+    )
 
     class Meta:
         unique_together = [("content_object", "tag")]
@@ -152,6 +158,12 @@ class ThemeTag(CaseInsensitiveTagMixin, TagBase):
 class TaggedTheme(TaggedItemBase):
     tag = models.ForeignKey(ThemeTag, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    evidence = models.JSONField(
+        _("bằng chứng"),
+        default=list,
+        blank=True,
+        help_text=_("Vì sao bộ gắn thẻ đề xuất thẻ này: từ khớp, câu chứa nó, vị trí trong bài."),
+    )
 
     class Meta:
         unique_together = [("content_object", "tag")]

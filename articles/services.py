@@ -131,13 +131,21 @@ def article_retag(*, article: Article, themes: ThemeMatcher | None = None) -> tu
     theme_tags = themes_for([p.ref for p in tags.themes])
     have_meetings = set(article.meetings.values_list("pk", flat=True))
     have_themes = set(article.themes.values_list("pk", flat=True))
-    new_meetings = [m for m in meetings.values() if m.pk not in have_meetings]
-    new_themes = [t for t in theme_tags.values() if t.pk not in have_themes]
+    new_meetings = [
+        (meetings[p.ref.identity], p)
+        for p in tags.meetings
+        if meetings[p.ref.identity].pk not in have_meetings
+    ]
+    new_themes = [
+        (theme_tags[p.ref.slug], p)
+        for p in tags.themes
+        if theme_tags[p.ref.slug].pk not in have_themes
+    ]
     with transaction.atomic():
-        if new_meetings:
-            article.meetings.add(*new_meetings)
-        if new_themes:
-            article.themes.add(*new_themes)
+        for meeting, proposal in new_meetings:
+            article.meetings.add(meeting, through_defaults={"evidence": proposal.evidence_dicts()})
+        for theme, proposal in new_themes:
+            article.themes.add(theme, through_defaults={"evidence": proposal.evidence_dicts()})
     return len(new_meetings), len(new_themes)
 
 

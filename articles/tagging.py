@@ -35,6 +35,7 @@ _LIST_OPENER = re.compile(
 # An enumeration's items are short; a clause of more words is running text.
 MAX_LIST_ITEM_WORDS = 6
 MAX_EVIDENCE = 240
+MAX_EVIDENCE_ITEMS = 3
 _WORD = re.compile(r"\w+")
 # What may stand between two words of an alias: spaces, hyphens, dashes, commas.
 _JOINERS = " \t-–—,"
@@ -98,8 +99,19 @@ class Proposal:
     evidence: list[Evidence] = field(default_factory=list)
     score: float = 0.0
 
+    def evidence_dicts(self) -> list[dict]:
+        """Return the first few pieces of evidence, as stored beside the tag."""
+        chosen, sentences = [], set()
+        for evidence in self.evidence:
+            if evidence.sentence not in sentences:  # one sentence shown once
+                sentences.add(evidence.sentence)
+                chosen.append(evidence.as_dict())
+            if len(chosen) == MAX_EVIDENCE_ITEMS:
+                break
+        return chosen
+
     def as_dict(self):
-        return {**self.ref.as_dict(), "evidence": [e.as_dict() for e in self.evidence[:3]]}
+        return {**self.ref.as_dict(), "evidence": self.evidence_dicts()}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,12 @@ from pathlib import Path
 PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "django.po"
 
 EN = {
+    "bằng chứng": "evidence",
+    "bằng chứng gắn thẻ": "tagging evidence",
+    "Vì sao bộ gắn thẻ đề xuất thẻ này: từ khớp, câu chứa nó, vị trí trong bài.": "Why the tagger proposed this tag: the words that matched, their sentence, where it stands.",
+    "thân bài": "body",
+    "chú thích ảnh": "photo caption",
+    "gắn tay, không có bằng chứng của bộ gắn thẻ": "set by hand, no tagger evidence",
     "hội nghị": "meeting",
     "Hội nghị": "Meetings",
     "chủ đề": "theme",

@@ -361,6 +361,27 @@ def test_change_form_shows_an_imported_article(editor_client, imported_article):
         assert re.search(rf'<option value="{tag.pk}"[^>]*selected', select.group(1))
 
 
+def test_change_form_shows_why_each_tag_was_proposed(editor_client, vocabulary):
+    from articles.services import article_import
+
+    from .conftest import SEEDS
+
+    seed = SEEDS / "000_70b5c8d6d0b5c278.txt"
+    result = article_import(data=seed.read_bytes(), source_file=seed.name)
+    article = Article.objects.get(pk=result.article_id)
+    html = editor_client.get(change_url(article)).content.decode()
+    evidence = re.search(r'<ul class="tag-evidence">(.*?)</ul>\s*</div>', html, re.S).group(1)
+    assert "<strong>SOM 2021</strong>" in evidence
+    assert "<mark>SOM ASEAN</mark>: Tăng cường hợp tác" in evidence
+    assert "(tiêu đề)" in evidence
+    assert "<strong>Biển Đông</strong>" in evidence
+
+
+def test_a_tag_set_by_hand_says_it_has_no_tagger_evidence(editor_client, imported_article):
+    html = editor_client.get(change_url(imported_article)).content.decode()
+    assert "gắn tay, không có bằng chứng của bộ gắn thẻ" in html
+
+
 def test_view_on_site_leads_to_the_article_page(editor_client, imported_article):
     html = editor_client.get(change_url(imported_article)).content.decode()
     link = re.search(r'<a href="([^"]+)" class="viewsitelink"', html)
