@@ -319,3 +319,26 @@ def test_a_job_title_is_no_meeting(text):
 def test_meetings_written_in_other_ways(text, slug):
     found, _ = tag_text(text, article_year=2023, themes=THEMES)
     assert slug in {m.slug for m in found}
+
+
+def test_a_photo_credit_is_evidence_when_nothing_else_is():
+    article = parse_article(
+        page("Khai mạc AMM-56 tại Jakarta", LEAD, "Toàn cảnh. Ảnh: VGP/Nhật Bắc", BODY)
+    )
+    assert article.outlet.domain == "baodientu.chinhphu.vn"
+    assert [e.rule for e in article.evidence["outlet"]] == ["photo credit"]
+
+
+def test_agency_credits_do_not_outweigh_the_pages_own_name():
+    article = parse_article(
+        page(
+            "Báo Tin tức - TTXVN",
+            "Khai mạc AMM-56 tại Jakarta",
+            "Jakarta, 11/7 (TTXVN) - " + LEAD,
+            "Toàn cảnh. Ảnh: Dương Giang/TTXVN",
+            BODY,
+            "Hồng Điệp (TTXVN)",
+        )
+    )
+    assert article.outlet.domain == "baotintuc.vn"
+    assert article.author == "Hồng Điệp"

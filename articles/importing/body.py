@@ -146,9 +146,11 @@ def _drop_trailing_furniture(body: Body, items, vocab: Vocabulary):
                 body.author = byline.author
                 body.evidence["author"] = [Evidence("end byline", line.number, text)]
             body.photo_credit = body.photo_credit or byline.photo_credit
-            for outlet in byline.outlets:
-                evidence = Evidence("end byline", line.number, text)
-                body.votes.append(OutletVote(outlet, WEIGHT_SOURCE_NAME, evidence))
+            evidence = Evidence("end byline", line.number, text)
+            body.votes.extend(OutletVote(o, WEIGHT_SOURCE_NAME, evidence) for o in byline.outlets)
+            body.votes.extend(
+                OutletVote(o, WEIGHT_END_SIGNATURE, evidence) for o in byline.credited
+            )
             items.pop()
             continue
         signature = _SIGNATURE_IN_PARENS.match(text)

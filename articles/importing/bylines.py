@@ -26,7 +26,8 @@ class Byline:
     is_byline: bool = False
     author: str = ""
     photo_credit: str = ""
-    outlets: list[OutletInfo] = field(default_factory=list)
+    outlets: list[OutletInfo] = field(default_factory=list)  # "Thu Hằng/VOV.VN": its own
+    credited: list[OutletInfo] = field(default_factory=list)  # "(TTXVN)", "Theo TTXVN": a source
 
 
 NOT_A_BYLINE = Byline()
@@ -53,7 +54,7 @@ def read_byline(line: str, vocab: Vocabulary) -> Byline:
         if outlet or _is_agency_name(source):
             result.is_byline = True
             if outlet:
-                result.outlets.append(outlet)
+                result.credited.append(outlet)
             return result
         return NOT_A_BYLINE
     line = labels.byline_prefix_re.sub("", line, count=1)
@@ -61,7 +62,7 @@ def read_byline(line: str, vocab: Vocabulary) -> Byline:
     # "Thu Hằng/VOV.VN", "Hoàng Linh (TTXVN/Vietnam+)", "Như Tâm (Theo Reuters)".
     paren = _PAREN_TAIL.match(line)
     if paren:
-        result.outlets.extend(_outlets_in(paren.group(2), vocab))
+        result.credited.extend(_outlets_in(paren.group(2), vocab))
         line = paren.group(1).strip()
     name, slash, tail = line.partition("/")
     if slash:

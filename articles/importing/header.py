@@ -157,10 +157,9 @@ def _take_byline(header: Header, byline, line: Line):
         header.author = byline.author
         header.evidence["author"] = [Evidence("byline", line.number, line.text)]
     header.photo_credit = header.photo_credit or byline.photo_credit
-    for outlet in byline.outlets:
-        header.votes.append(
-            OutletVote(outlet, WEIGHT_BYLINE_OUTLET, Evidence("byline", line.number, line.text))
-        )
+    evidence = Evidence("byline", line.number, line.text)
+    header.votes.extend(OutletVote(o, WEIGHT_BYLINE_OUTLET, evidence) for o in byline.outlets)
+    header.votes.extend(OutletVote(o, WEIGHT_AGENCY, evidence) for o in byline.credited)
 
 
 def _is_marker_only(text: str, vocab: Vocabulary) -> bool:

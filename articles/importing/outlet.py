@@ -6,8 +6,27 @@ signature or logo, the lead marker ("TTO -"), the source line or URL, a byline's
 to the evidence seen first. Without any vote the outlet stays empty and a warning says so.
 """
 
-from ..vocabulary import OutletInfo
-from .model import Evidence, OutletVote
+import re
+
+from ..vocabulary import OutletInfo, Vocabulary
+from .model import Evidence, OutletVote, ParsedFigure
+
+# A photo credit names the outlet's own photographers' signature ("VGP/Nhật Bắc"), or an
+# agency whose photos any outlet prints: the weakest evidence, deciding only ties.
+WEIGHT_PHOTO_CREDIT = 1
+
+
+def credit_votes(figures: list[ParsedFigure], vocab: Vocabulary) -> list[OutletVote]:
+    """Return a vote for each outlet named in a photo credit ("Ảnh: VGP/Nhật Bắc")."""
+    votes, seen = [], set()
+    for figure in figures:
+        for part in re.split(r"[/,;-]", figure.credit):
+            outlet = vocab.outlets.for_name(part.strip()) if part.strip() else None
+            if outlet and outlet not in seen:  # once per outlet, however many photos
+                seen.add(outlet)
+                evidence = Evidence("photo credit", 0, figure.credit)
+                votes.append(OutletVote(outlet, WEIGHT_PHOTO_CREDIT, evidence))
+    return votes
 
 
 def choose_outlet(votes: list[OutletVote]) -> tuple[OutletInfo | None, list[Evidence]]:

@@ -15,7 +15,7 @@ from .errors import ImportFailure
 from .furniture import strip_furniture
 from .header import read_header
 from .model import Evidence, ParsedArticle
-from .outlet import choose_outlet
+from .outlet import choose_outlet, credit_votes
 
 # An article whose lead is this long may have no further paragraph.
 MIN_LEAD_WITHOUT_BODY = 200
@@ -37,7 +37,8 @@ def parse_article(
     credit = header.photo_credit or body.photo_credit
     for figure in body.figures:
         figure.credit = figure.credit or credit
-    outlet, outlet_evidence = choose_outlet([*stripped.votes, *header.votes, *body.votes])
+    votes = [*stripped.votes, *header.votes, *body.votes, *credit_votes(body.figures, vocab)]
+    outlet, outlet_evidence = choose_outlet(votes)
     article = ParsedArticle(
         title=header.title,
         lead=header.lead,
