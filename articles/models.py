@@ -112,6 +112,7 @@ class TaggedMeeting(TaggedItemBase):
     evidence = models.JSONField(
         _("bằng chứng"),
         default=list,
+        db_default=[],  # rows written outside Django (SQL loads) get no evidence, not NULL
         blank=True,
         help_text=_("Vì sao bộ gắn thẻ đề xuất thẻ này: từ khớp, câu chứa nó, vị trí trong bài."),
     )
@@ -161,6 +162,7 @@ class TaggedTheme(TaggedItemBase):
     evidence = models.JSONField(
         _("bằng chứng"),
         default=list,
+        db_default=[],  # rows written outside Django (SQL loads) get no evidence, not NULL
         blank=True,
         help_text=_("Vì sao bộ gắn thẻ đề xuất thẻ này: từ khớp, câu chứa nó, vị trí trong bài."),
     )
