@@ -81,16 +81,16 @@ def _write_alone(result: ImportResult, status: str):
 def _write(results: list[ImportResult], status: str):
     """Create the batch's new articles; mark the others unchanged or existing."""
     by_hash = dict(
-        Article.objects.filter(
-            content_hash__in={r.prepared.content_hash for r in results}
-        ).values_list("content_hash", "pk")
+        Article.objects.filter(content_hash__in={r.prepared.content_hash for r in results})
+        .order_by()  # no sort: the lookup must use the hash index, whatever the archive's size
+        .values_list("content_hash", "pk")
     )
     urls = {r.parsed.source_url for r in results if r.parsed.source_url}
     by_url = {
         url: (pk, title)
-        for url, pk, title in Article.objects.filter(source_url__in=urls).values_list(
-            "source_url", "pk", "title"
-        )
+        for url, pk, title in Article.objects.filter(source_url__in=urls)
+        .order_by()
+        .values_list("source_url", "pk", "title")
     }
     new: list[ImportResult] = []
     twins: list[tuple[ImportResult, ImportResult]] = []  # a copy later in the batch, its first
@@ -303,7 +303,7 @@ def free_slugs(titles: list[str]) -> list[str]:
         for base in bases
     }
     every = {slug for slugs in candidates.values() for slug in slugs}
-    taken = set(Article.objects.filter(slug__in=every).values_list("slug", flat=True))
+    taken = set(Article.objects.filter(slug__in=every).order_by().values_list("slug", flat=True))
     taken |= set(SlugRedirect.objects.filter(old_slug__in=every).values_list("old_slug", flat=True))
     chosen = []
     for title, base in zip(titles, bases, strict=True):
