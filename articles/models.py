@@ -293,9 +293,9 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     raw_text = models.TextField(_("văn bản gốc"), blank=True, editable=False)
     source_file = models.CharField(_("tệp nhập"), max_length=255, blank=True, editable=False)
-    content_hash = models.CharField(
-        _("mã băm nội dung"), max_length=64, blank=True, editable=False, db_index=True
-    )
+    # Looked up through the index of its unique constraint (below): one index, not two, for
+    # every import to write.
+    content_hash = models.CharField(_("mã băm nội dung"), max_length=64, blank=True, editable=False)
     # Derived copies of title + lead + body for diacritic-aware search on any database.
     search_text = models.TextField(blank=True, editable=False)
     search_folded = models.TextField(blank=True, editable=False)

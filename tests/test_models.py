@@ -147,3 +147,16 @@ def test_a_query_is_cut_to_a_bounded_number_of_terms():
 
     assert len(parse_query("a " * 1000)) == MAX_TERMS
     assert parse_query("x" * 5000) == ["x" * 300]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["content_hash", "source_url"])
+def test_a_second_article_with_the_same_hash_or_source_is_refused(field):
+    from django.db import IntegrityError, transaction
+
+    value = "a" * 64 if field == "content_hash" else "https://vov.vn/a.html"
+    factories.article(title="Một", **{field: value})
+    with pytest.raises(ValidationError):  # the editor's form says so
+        factories.article(title="Hai", **{field: value})
+    with pytest.raises(IntegrityError), transaction.atomic():  # and the database holds
+        Article(title="Ba", status=Article.Status.DRAFT, **{field: value}).save()
