@@ -398,3 +398,18 @@ def test_search_columns_computed_by_the_workers_are_the_models_own():
         stored = (article.search_text, article.search_folded)
         article.fill_search_columns()
         assert stored == (article.search_text, article.search_folded)
+
+
+def test_batch_lookups_carry_the_partial_indexes_condition():
+    # PostgreSQL proves a partial index's condition from an IN list of at most 100 values;
+    # a batch of 500 must spell it out, or each batch scans the whole archive.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run(SEEDS)
+    lookups = [q["sql"] for q in queries if "IN (" in q["sql"] and "articles_article" in q["sql"]]
+    hash_lookup = next(sql for sql in lookups if '"content_hash" IN' in sql)
+    url_lookup = next(sql for sql in lookups if '"source_url" IN' in sql)
+    assert "\"content_hash\" = ''" in hash_lookup and "ORDER BY" not in hash_lookup
+    assert "\"source_url\" = ''" in url_lookup and "ORDER BY" not in url_lookup
