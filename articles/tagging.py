@@ -34,8 +34,10 @@ _LIST_OPENER = re.compile(
 )
 # An enumeration's items are short; a clause of more words is running text.
 MAX_LIST_ITEM_WORDS = 6
+_WORDS_WINDOW = 400  # characters enough to count MAX_LIST_ITEM_WORDS + 1 words
 MAX_EVIDENCE = 240
 MAX_EVIDENCE_ITEMS = 3
+MAX_EVIDENCE_KEPT = 30  # per tag: enough to choose the best few from, bounded on huge pages
 _WORD = re.compile(r"\w+")
 # What may stand between two words of an alias: spaces, hyphens, dashes, commas.
 _JOINERS = " \t-–—,"
@@ -245,7 +247,7 @@ class MeetingCatalogue:
         """
         series = self.series[mention.series]
         year = self.known_year(mention.series, mention.number, mention.partner)
-        sentence_years = {int(y) for y in _SENTENCE_YEAR.findall(sentence)}
+        sentence_years = _sentence_years(sentence)
         if year is not None and sentence_years and year not in sentence_years:
             return None
         if year is None:
@@ -376,25 +378,32 @@ def _is_acronym(alias: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _segments(sentence: str) -> list[tuple[int, int, int]]:
-    """Return the sentence's comma-, "và"-separated segments: (start, end, words)."""
-    segments = []
+def _segments(sentence: str) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """Return the sentence's comma-, "và"-separated segments (start, end, words), and their
+    starts (for a binary search). Cached: every mention in one sentence shares them."""
+    bounds = []
     position = 0
     for match in _LIST_SPLIT.finditer(sentence):
-        segments.append((position, match.start()))
+        bounds.append((position, match.start()))
         position = match.end()
-    segments.append((position, len(sentence)))
-    return [(a, b, len(sentence[a:b].split())) for a, b in segments if sentence[a:b].strip()]
+    bounds.append((position, len(sentence)))
+    segments = [(a, b, len(sentence[a:b].split())) for a, b in bounds if sentence[a:b].strip()]
+    return segments, [a for a, _, _ in segments]
+
+
+@lru_cache(maxsize=256)
+def _sentence_years(sentence: str) -> frozenset[int]:
+    return frozenset(int(y) for y in _SENTENCE_YEAR.findall(sentence))
 
 
 def in_enumeration(sentence: str, offset: int, min_items: int) -> bool:
     """Return True when the word at ``offset`` is one item of a list of ``min_items`` or more
     short items ("hợp tác y tế, giáo dục, năng lượng, chuyển đổi số…")."""
-    segments = _segments(sentence)
+    segments, starts = _segments(sentence)
     if len(segments) < min_items:
         return False
-    here = next((i for i, (a, b, _) in enumerate(segments) if a <= offset < b), None)
-    if here is None:
+    here = bisect.bisect_right(starts, offset) - 1
+    if here < 0 or not segments[here][0] <= offset < segments[here][1]:
         return False
 
     def short(i):
@@ -402,18 +411,18 @@ def in_enumeration(sentence: str, offset: int, min_items: int) -> bool:
 
     if not short(here):
         # A long clause holds a list's first item only at its end ("… như ứng phó dịch bệnh").
-        _start, b, _words = segments[here]
-        if len(sentence[offset:b].split()) > MAX_LIST_ITEM_WORDS:
+        end = min(segments[here][1], offset + _WORDS_WINDOW)
+        if len(sentence[offset:end].split()) > MAX_LIST_ITEM_WORDS:
             return False
+    # Count at most what the rule needs, so a list of thousands costs no more than one of ten.
     low = here
-    while low > 0 and short(low - 1) and short(low):
+    while low > 0 and short(low - 1) and short(low) and here - low < min_items:
         low -= 1
     high = here
-    while high + 1 < len(segments) and short(high + 1):
+    while high + 1 < len(segments) and short(high + 1) and high - here < min_items:
         high += 1
     items = high - low + 1
-    first = segments[low]
-    if low > 0 and short(low) and not _LIST_OPENER.match(sentence[first[0] : first[1]]):
+    if low > 0 and short(low) and not _LIST_OPENER.match(sentence, segments[low][0]):
         # "… đầu tư vào hạ tầng, chuyển đổi số, …": the clause before ends with the first
         # item. Not when the list opens itself ("…, nhất là về thương mại, đầu tư").
         items += 1
@@ -459,11 +468,19 @@ def tag_article(
     def place_of(offset: int) -> str:
         return places[bisect.bisect_right(starts, offset) - 1]
 
+    cut: dict[tuple[int, int], str] = {}
+
+    def sentence_at(lo: int, hi: int) -> str:
+        # One string per sentence: its hash and the caches above are computed once.
+        if (lo, hi) not in cut:
+            cut[(lo, hi)] = text[lo:hi]
+        return cut[(lo, hi)]
+
     meetings: dict[tuple, Proposal] = {}
     for mention in catalogue.mentions(text):
         place = place_of(mention.start)
         lo, hi = sentences.bounds(mention.start, mention.end)
-        ref = catalogue.resolve(mention, text[lo:hi], article_year)
+        ref = catalogue.resolve(mention, sentence_at(lo, hi), article_year)
         if ref is None:
             continue
         background = (
@@ -475,18 +492,19 @@ def tag_article(
         if background:
             continue
         proposal = meetings.setdefault(ref.identity, Proposal(ref))
-        excerpt = _excerpt(text, lo, hi, mention.start, mention.end)
-        proposal.evidence.append(Evidence(text[mention.start : mention.end], excerpt, place))
+        if len(proposal.evidence) < MAX_EVIDENCE_KEPT:
+            excerpt = _excerpt(text, lo, hi, mention.start, mention.end)
+            proposal.evidence.append(Evidence(text[mention.start : mention.end], excerpt, place))
     theme_scores: dict[int, Proposal] = {}
     for index, _alias, start, end in themes.mentions(text):
         place = place_of(start)
         lo, hi = sentences.bounds(start, end)
-        weight = _theme_weight(place, text[lo:hi], start - lo, rules)
+        weight = _theme_weight(place, sentence_at(lo, hi), start - lo, rules)
         proposal = theme_scores.setdefault(index, Proposal(themes.refs[index]))
         proposal.score += weight
-        proposal.evidence.append(
-            Evidence(text[start:end], _excerpt(text, lo, hi, start, end), place)
-        )
+        if len(proposal.evidence) < MAX_EVIDENCE_KEPT:
+            excerpt = _excerpt(text, lo, hi, start, end)
+            proposal.evidence.append(Evidence(text[start:end], excerpt, place))
     needed = rules.get("threshold", 1)
     chosen_themes = [
         proposal
