@@ -123,17 +123,28 @@ def _first_paragraph(window: list[Line], dated: list) -> int | None:
 
 
 def _title_index(window, dated, bylines, lead_at, vocab) -> int | None:
-    """Return the index of the headline: headline-shaped, before the lead, printed twice
-    if one is, else the last one before the lead."""
-    end = lead_at if lead_at is not None else len(window)
-    candidates = []
-    for index in range(end):
-        is_byline = bylines[index] is not None and bylines[index].is_byline
-        if candidates and (dated[index] or is_byline):
-            break  # the date line or byline under the headline: the headline is above
-        if _could_be_title(window[index].text, dated[index], bylines[index], vocab):
-            candidates.append(index)
-    return candidates[-1] if candidates else None
+    """Return the index of the headline: the headline-shaped line nearest above the lead.
+
+    Between the two stand only date lines, bylines, captions, markers and page furniture;
+    a line right under a byline is the author's affiliation, not the headline. Above the
+    headline is the site's own matter (menus, section names, slogans), never read.
+    """
+    if lead_at is None:
+        candidates = [
+            i
+            for i in range(len(window))
+            if _could_be_title(window[i].text, dated[i], bylines[i], vocab)
+        ]
+        return candidates[0] if candidates else None
+    for index in range(lead_at - 1, -1, -1):
+        if not _could_be_title(window[index].text, dated[index], bylines[index], vocab):
+            continue
+        above = bylines[index - 1] if index > 0 else None
+        adjacent = index > 0 and window[index - 1].number == window[index].number - 1
+        if adjacent and above is not None and above.is_byline and above.author:
+            continue  # "NGUYỄN THỊ MINH HÀ" / "Viện Nghiên cứu Đông Nam Á, …"
+        return index
+    return None
 
 
 def _could_be_title(text: str, date, byline, vocab: Vocabulary) -> bool:
@@ -141,6 +152,8 @@ def _could_be_title(text: str, date, byline, vocab: Vocabulary) -> bool:
         return False
     if len(text) > 300 or L.word_count(text) < MIN_TITLE_WORDS:
         return False
+    if sum(ch.isalpha() for ch in text) < len(text) / 2:
+        return False  # "00:00 / 03:12", counters, codes
     if text.rstrip().endswith((".", ":", ";", ",")) and not text.endswith("..."):
         return False
     if L.is_stop_heading(text, vocab) or L.urls_in(text) or L.is_menu(text, vocab):
