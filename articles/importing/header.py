@@ -62,6 +62,11 @@ def read_header(lines: list[Line], vocab: Vocabulary) -> Header:
         for line, d in zip(window, dated, strict=True)
     ]
     lead_at = _first_paragraph(window, dated)
+    if lead_at is None and not any(L.looks_like_paragraph(line.text) for line in lines):
+        raise ImportFailure(
+            "not an article: no running text, only headlines and short lines "
+            f"(first line: “{lines[0].text[:60]}”)"
+        )
     title_at = _title_index(window, dated, bylines, lead_at, vocab)
     if title_at is None:
         raise ImportFailure(

@@ -10,12 +10,7 @@ from ..vocabulary import Vocabulary
 MENU_COVERAGE = 0.6
 SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", ")", ":", ";", "'", "’")
 _WORD = re.compile(r"\w+")
-_UPPER_WORD = r"[A-ZÀ-ỸĐ][^\W\d_]*"
-# A person's name: two to five words each opening with a capital ("Thu Hằng", "HOÀNG LINH",
-# "Nguyễn Thị Minh Khai"); hyphenated names ("Hà-Phương") allowed.
-_NAME = re.compile(
-    rf"^{_UPPER_WORD}(?:-{_UPPER_WORD})?(?:\s+{_UPPER_WORD}(?:-{_UPPER_WORD})?){{1,4}}$"
-)
+_LETTERS = re.compile(r"[^\W\d_]+")
 _BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|\||→)\s*|\s+/\s+")
 _URL = re.compile(r"https?://[^\s<>\"')]+|www\.[^\s<>\"')]+", re.IGNORECASE)
 
@@ -35,7 +30,17 @@ def word_count(line: str) -> int:
 
 def is_name(text: str) -> bool:
     """Return True if ``text`` reads as a person's name ("Thu Hằng", "HOÀNG LINH")."""
-    return len(text) <= 40 and bool(_NAME.match(text))
+    # Two to five words, each opening with a capital ("Thu Hằng", "HOÀNG LINH", "Nguyễn Thị
+    # Minh Khai"); hyphenated names ("Hà-Phương") allowed. str.isupper, not a character
+    # range: "À-Ỹ" would take in lower-case letters too.
+    words = text.split()
+    if len(text) > 40 or not 2 <= len(words) <= 5:
+        return False
+    return all(
+        part[:1].isupper() and _LETTERS.fullmatch(part)
+        for word in words
+        for part in word.split("-")
+    )
 
 
 def as_name(text: str) -> str:
