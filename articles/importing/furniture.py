@@ -104,6 +104,16 @@ def cut_headline_lists(lines: list[Line], vocab: Vocabulary, removed: list) -> l
             removed.extend(Evidence("tag list", x.number, x.text) for x in lines[index:])
             break
         if started and L.is_stop_heading(line.text, vocab):
+            following = lines[index + 1].text if index + 1 < len(lines) else ""
+            if L.looks_like_paragraph(following):
+                # Running text right under it: a subheading ("Kết quả nổi bật nhất"), or a
+                # lone heading whose list the scrape lost; no list to cut.
+                if line.text.strip(" :").casefold() in vocab.furniture.stop_headings:
+                    removed.append(Evidence("heading without a list", line.number, line.text))
+                else:
+                    kept.append(line)
+                index += 1
+                continue
             resume = _body_after_box(lines, index, vocab)
             end = len(lines) if resume is None else resume
             removed.extend(Evidence("headline list", x.number, x.text) for x in lines[index:end])
