@@ -145,8 +145,14 @@ def _body_after_box(lines: list[Line], heading: int, vocab: Vocabulary) -> int |
     rest = [line.text for line in lines[index:]]
     if not L.looks_like_paragraph(rest[0]):
         return None
-    if len(rest) > 1 and L.looks_like_paragraph(rest[1]):
-        return index
-    if not any(L.looks_like_headline(text) for text in rest[1:]):
-        return index
-    return None
+    # Up to the next heading, an article has several paragraphs to a subheading; teaser
+    # cards have a summary to each headline.
+    paragraphs = headlines = 0
+    for text in rest:
+        if L.is_stop_heading(text, vocab) or L.tag_list_heading(text, vocab):
+            break
+        if L.looks_like_paragraph(text):
+            paragraphs += 1
+        elif L.looks_like_headline(text):
+            headlines += 1
+    return index if paragraphs >= 2 * headlines else None
