@@ -342,3 +342,29 @@ def test_agency_credits_do_not_outweigh_the_pages_own_name():
     )
     assert article.outlet.domain == "baotintuc.vn"
     assert article.author == "Hồng Điệp"
+
+
+def test_a_link_in_the_text_is_no_source_line():
+    link = "Toàn văn Tuyên bố chung: https://asean.org/joint-communique-57th-amm"
+    article = parse_article(
+        page("Khai mạc AMM-57 tại Viêng Chăn", LEAD, link, BODY, BODY + " Hết.")
+    )
+    assert article.source_url == "" and link in article.paragraphs
+    assert article.outlet is None
+
+
+def test_a_bare_link_at_the_end_is_the_source():
+    text = page("Khai mạc AMM-57 tại Viêng Chăn", LEAD, BODY, "https://example-news.vn/amm-57.html")
+    assert parse_article(text).source_url == "https://example-news.vn/amm-57.html"
+
+
+def test_a_menu_like_line_is_decided_fast():
+    # Labels made of other labels ("Thời sự quốc tế" = "Thời sự" + "Quốc tế") once made the
+    # menu pattern backtrack exponentially: minutes for this line.
+    assert is_menu("Thời sự quốc tế " * 12 + "xyz abc def", V) in (True, False)
+
+
+def test_tagging_a_huge_list_is_linear():
+    tags = tag_article({"body": ["COC, " * 20000]}, article_year=2024, themes=THEMES)
+    assert [p.ref.slug for p in tags.themes] == ["bien-dong"]
+    assert len(tags.themes[0].evidence) <= 30

@@ -48,13 +48,17 @@ def read_body(lines: list[Line], *, title: str, lead: str, vocab: Vocabulary) ->
     seen = {title_key, L.key(lead)}
     placeholders = sum(1 for line in lines if L.key(line.text) == title_key)
     after_placeholder = False
+    # A bare link to an unknown site is the source only after the last paragraph.
+    last_paragraph = max(
+        (i for i, line in enumerate(lines) if L.looks_like_paragraph(line.text)), default=-1
+    )
     index = 0
     while index < len(lines):
         line = lines[index]
         text = line.text
         index += 1
         nxt = lines[index].text if index < len(lines) else ""
-        if _source(body, line, vocab):
+        if _source(body, line, vocab, at_end=index > last_paragraph):
             continue
         if len(text) <= 120:
             date = dates.date_line(text, vocab.dates, strict=True)
@@ -107,10 +111,10 @@ def read_body(lines: list[Line], *, title: str, lead: str, vocab: Vocabulary) ->
     return body
 
 
-def _source(body: Body, line: Line, vocab: Vocabulary) -> bool:
+def _source(body: Body, line: Line, vocab: Vocabulary, *, at_end: bool) -> bool:
     source = read_source_line(line.text, vocab)
-    if source is None:
-        return False
+    if source is None or not (source.certain or at_end):
+        return False  # a link in the text ("Toàn văn Tuyên bố: https://asean.org/…") stays
     evidence = Evidence("source line", line.number, line.text)
     if source.url and not body.source_url:
         body.source_url = source.url

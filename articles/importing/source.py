@@ -18,6 +18,9 @@ class Source:
     url: str = ""
     outlets: list[OutletInfo] = field(default_factory=list)
     url_outlet: OutletInfo | None = None
+    # True when the line says it is a source ("Nguồn: …") or the URL is a known outlet's;
+    # a bare link to anything else is one only at the very end of the page.
+    certain: bool = True
 
 
 def read_source_line(line: str, vocab: Vocabulary) -> Source | None:
@@ -33,6 +36,7 @@ def read_source_line(line: str, vocab: Vocabulary) -> Source | None:
         source = Source(url=url)
         domain = re.sub(r"^https?://", "", url, flags=re.IGNORECASE).split("/")[0]
         source.url_outlet = vocab.outlets.for_domain(domain)
+        source.certain = bool(source.url_outlet) or bool(vocab.labels.source_re.match(line))
         if source.url_outlet is None and domain:
             source.url_outlet = OutletInfo(
                 name=domain.removeprefix("www."), domain=domain.lower().removeprefix("www.")
