@@ -288,7 +288,10 @@ def _get_or_create(model, lookup: dict, defaults: dict):
         with transaction.atomic():
             return model.objects.get_or_create(**lookup, defaults=defaults)[0]
     except IntegrityError:  # created meanwhile by a concurrent import
-        return model.objects.get(**lookup)
+        found = model.objects.filter(**lookup).first()
+        if found is None:
+            raise
+        return found
 
 
 def free_slugs(titles: list[str]) -> list[str]:

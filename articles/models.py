@@ -202,7 +202,12 @@ class Outlet(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify_vi(self.domain.replace(".", "-"))
+            # "tin-tuc.vn" and "tin.tuc.vn" give one slug: the second gets a suffix.
+            base = slugify_vi(self.domain.replace(".", "-")) or "bao"
+            slug, n = base, 2
+            while type(self).objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -413,3 +413,40 @@ def test_batch_lookups_carry_the_partial_indexes_condition():
     url_lookup = next(sql for sql in lookups if '"source_url" IN' in sql)
     assert "\"content_hash\" = ''" in hash_lookup and "ORDER BY" not in hash_lookup
     assert "\"source_url\" = ''" in url_lookup and "ORDER BY" not in url_lookup
+
+
+def test_two_outlet_domains_with_one_slug_both_import(tmp_path):
+    seed = (SEEDS / "000_70b5c8d6d0b5c278.txt").read_text(encoding="utf-8")
+    for n, domain in enumerate(["tin-tuc.vn", "tin.tuc.vn"]):
+        text = seed.replace("Theo dõi Baoquocte.vn trên", f"Copyright © {domain}") + f"\nBản {n}."
+        (tmp_path / f"{n}.txt").write_text(text, encoding="utf-8")
+    out, err = run(tmp_path)
+    assert "2 created" in out, err
+    slugs = set(
+        Outlet.objects.filter(domain__in=["tin-tuc.vn", "tin.tuc.vn"]).values_list(
+            "slug", flat=True
+        )
+    )
+    assert slugs == {"tin-tuc-vn", "tin-tuc-vn-2"}
+
+
+def _dying_prepare(job):
+    """Stand in for the worker's function: die on one file, as an out-of-memory kill would."""
+    from articles.management.commands.import_articles import _prepare_file
+
+    if job[0].path.endswith("zzz_boom.txt"):
+        os._exit(1)
+    return _prepare_file(job)
+
+
+def test_a_worker_that_dies_fails_its_files_not_the_import(tmp_path, monkeypatch):
+    from articles.management.commands import import_articles as command
+
+    for seed in SEEDS.glob("*.txt"):
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    (tmp_path / "zzz_boom.txt").write_text("boom", encoding="utf-8")
+    monkeypatch.setattr(command, "POOL_FUNCTION", _dying_prepare)
+    out, err, message = run_failing(tmp_path, "--workers", "2", "--batch-size", "2")
+    assert "zzz_boom.txt: error: a worker process died" in err
+    assert "5 created" in out
+    assert "could not be imported" in message

@@ -8,7 +8,9 @@ non-zero. The report (text or JSON) is built by ``articles.importing.report``.
 
 import sys
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import batched
 from multiprocessing import get_context
 
@@ -26,6 +28,9 @@ from articles.services import theme_matcher, vocabulary_load
 from articles.tagging import ThemeMatcher
 
 BATCH_SIZE = 500
+# Files parsed ahead of the writer, per worker: enough to keep the workers busy, bounded so
+# memory does not grow with the number of files.
+WINDOW_PER_WORKER = 64
 
 _worker_themes: ThemeMatcher | None = None
 
@@ -48,6 +53,45 @@ def _prepare_file(job: tuple[InputFile, int | None]) -> Prepared:
         return Prepared(
             source_file=item.path, error=f"unexpected error: {exc.__class__.__name__}: {exc}"
         )
+
+
+# What the workers run (a module attribute, so a test can stand in for it).
+POOL_FUNCTION = _prepare_file
+
+
+def _in_order(pool, jobs, *, window: int):
+    """Yield each job's result in the order of the jobs, with at most ``window`` in flight.
+
+    A worker that dies (killed for memory, say) fails the files it had, not the command.
+    """
+    pending: deque = deque()
+    jobs = iter(jobs)
+    broken = False
+    for job in jobs:
+        future = None
+        if not broken:
+            try:
+                future = pool.submit(POOL_FUNCTION, job)
+            except BrokenProcessPool:
+                broken = True
+        pending.append((job, future))
+        if len(pending) >= window:
+            result, broken = _result_of(*pending.popleft(), broken)
+            yield result
+    while pending:
+        result, broken = _result_of(*pending.popleft(), broken)
+        yield result
+
+
+def _result_of(job, future, broken) -> tuple[Prepared, bool]:
+    item = job[0]
+    if future is None:
+        return Prepared(source_file=item.path, error="not parsed: a worker process died"), True
+    try:
+        return future.result(), broken
+    except BrokenProcessPool:
+        error = "a worker process died while parsing it (out of memory?)"
+        return Prepared(source_file=item.path, error=error), True
 
 
 class Command(BaseCommand):
@@ -139,7 +183,7 @@ class Command(BaseCommand):
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(themes,)
         ) as pool:
-            prepared = pool.map(_prepare_file, jobs, chunksize=16)
+            prepared = _in_order(pool, jobs, window=WINDOW_PER_WORKER * workers)
             for batch in batched(prepared, batch_size):
                 yield self._save(list(batch), status, dry_run)
 
