@@ -86,11 +86,16 @@ def _in_order(pool, jobs, *, window: int):
 def _result_of(job, future, broken) -> tuple[Prepared, bool]:
     item = job[0]
     if future is None:
-        return Prepared(source_file=item.path, error="not parsed: a worker process died"), True
+        error = "not parsed: a worker process died; import it again"
+        return Prepared(source_file=item.path, error=error), True
     try:
         return future.result(), broken
     except BrokenProcessPool:
-        error = "a worker process died while parsing it (out of memory?)"
+        # The pool fails every file in flight, not only the one that killed its worker.
+        error = (
+            "a worker process died while parsing it or a file beside it (out of memory?); "
+            "import it again"
+        )
         return Prepared(source_file=item.path, error=error), True
 
 
