@@ -207,7 +207,9 @@ class MeetingCatalogue:
                 partner = ""
                 if groups.get("partner"):
                     partner = self._partner_of.get(groups["partner"].casefold(), groups["partner"])
-                numbers = re.findall(r"\d+", groups.get("numbers") or "")
+                numbers = [n for n in re.findall(r"\d+", groups.get("numbers") or "") if int(n) > 0]
+                if groups.get("numbers") and not numbers:
+                    continue  # "lần thứ 0" names no meeting
                 for number in numbers or [None]:
                     found.append(
                         Mention(
@@ -321,7 +323,7 @@ class ThemeMatcher:
         # Aliases as word sequences, indexed by their first word: matching walks the text's
         # words once, whatever the number of aliases. Hyphens and spaces between words are
         # alike ("Timor-Leste", "Timor – Leste"); an alias in capitals matches capitals only.
-        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...] | None, int]]] = {}
+        self._by_first: dict[str, list[tuple]] = {}  # first word -> (words, exact, theme, joiners)
         for index, theme in enumerate(themes):
             self.refs.append(ThemeRef(slug=theme["slug"], name=theme["name"]))
             for alias in [*theme.get("aliases", []), theme["name"]]:
@@ -330,7 +332,9 @@ class ThemeMatcher:
                     continue
                 exact = words if _is_acronym(alias) else None
                 folded = tuple(w.casefold() for w in words)
-                self._by_first.setdefault(folded[0], []).append((folded, exact, index))
+                # A comma may stand between the words only if the alias has one.
+                joiners = _JOINERS if "," in alias else _JOINERS.replace(",", "")
+                self._by_first.setdefault(folded[0], []).append((folded, exact, index, joiners))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda c: -len(c[0]))
 
@@ -346,14 +350,14 @@ class ThemeMatcher:
         for i in [i for i, word in enumerate(folded) if word in by_first]:
             if i < after:
                 continue
-            for alias, exact, index in by_first[folded[i]]:
+            for alias, exact, index, joiners in by_first[folded[i]]:
                 k = len(alias)
                 if i + k > n or (k > 1 and tuple(folded[i : i + k]) != alias):
                     continue
                 if exact is not None and tuple(m.group() for m in words[i : i + k]) != exact:
                     continue
                 if any(
-                    text[words[j].end() : words[j + 1].start()].strip(_JOINERS)
+                    text[words[j].end() : words[j + 1].start()].strip(joiners)
                     for j in range(i, i + k - 1)
                 ):
                     continue  # the words are not next to each other

@@ -158,6 +158,7 @@ class OutletDirectory:
 class Furniture:
     drop_lines: frozenset[str]
     drop_re: re.Pattern
+    notice_re: re.Pattern
     page_re: re.Pattern
     inline_links: tuple[str, ...]
     stop_headings: frozenset[str]
@@ -215,6 +216,7 @@ def _furniture(data: dict) -> Furniture:
     return Furniture(
         drop_lines=word_set(data["drop_lines"]),
         drop_re=re.compile("(?:" + "|".join(data["drop_patterns"]) + ")", re.IGNORECASE),
+        notice_re=re.compile("(?:" + "|".join(data["notice_patterns"]) + ")", re.IGNORECASE),
         page_re=re.compile("(?:" + "|".join(data["page_patterns"]) + ")", re.IGNORECASE),
         inline_links=tuple(data["inline_links"]),
         stop_headings=word_set(data["stop_headings"]),

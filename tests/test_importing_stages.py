@@ -368,3 +368,26 @@ def test_tagging_a_huge_list_is_linear():
     tags = tag_article({"body": ["COC, " * 20000]}, article_year=2024, themes=THEMES)
     assert [p.ref.slug for p in tags.themes] == ["bien-dong"]
     assert len(tags.themes[0].evidence) <= 30
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Theo dõi diễn biến trên Biển Đông, các nước bày tỏ quan ngại sâu sắc về tình hình.",
+        "Quảng cáo du lịch ASEAN được phát trên kênh truyền hình quốc tế suốt tháng này.",
+        "Bản quyền tác giả là lĩnh vực hợp tác mới mà các nước ASEAN cùng quan tâm thúc đẩy.",
+    ],
+)
+def test_a_sentence_that_begins_like_furniture_stays(sentence):
+    assert [line.text for line in strip_furniture([sentence], V).lines] == [sentence]
+
+
+def test_alias_words_are_not_joined_across_a_comma():
+    assert "bien-dong" not in themes_of({"lead": ["Các tỉnh ven biển, đông dân cư bị ảnh hưởng."]})
+    assert "phu-nu-hoa-binh-an-ninh" in themes_of(
+        {"lead": ["Chương trình phụ nữ, hòa bình, an ninh."]}
+    )
+
+
+def test_meeting_number_zero_is_no_meeting():
+    assert meetings_of({"lead": ["Hội nghị Cấp cao ASEAN lần thứ 0"]}) == set()

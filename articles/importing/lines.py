@@ -8,6 +8,8 @@ from ..vocabulary import Vocabulary
 
 # A line this much made of section names (letters counted) is a menu.
 MENU_COVERAGE = 0.6
+# A line of at least this many words ending in a full stop is running text, not furniture.
+NEWS_SENTENCE_WORDS = 9
 SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", ")", ":", ";", "'", "’")
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -99,14 +101,29 @@ def is_furniture(line: str, vocab: Vocabulary) -> bool:
     folded = line.casefold().strip(" :|•·")
     if folded in furniture.drop_lines:
         return True
-    if len(line) <= 240 and furniture.drop_re.fullmatch(line):
+    if len(line) <= 240 and not _is_news_sentence(line) and furniture.drop_re.fullmatch(line):
+        return True
+    if len(line) <= 300 and furniture.notice_re.fullmatch(line):
         return True
     return line.startswith(furniture.inline_links)
 
 
+def _is_news_sentence(line: str) -> bool:
+    """Return True for a line shaped like a sentence of the article: many words, a full stop.
+
+    The furniture patterns end in open tails ("Theo dõi … trên …", "Quảng cáo …"); a real
+    sentence that happens to begin like them ("Theo dõi diễn biến trên Biển Đông, các
+    nước …") is not furniture.
+    """
+    return word_count(line) >= NEWS_SENTENCE_WORDS and line.rstrip().endswith((".", "…", "!"))
+
+
 def is_page_line(line: str, vocab: Vocabulary) -> bool:
     """Return True for a copyright, licence, follow-us or app line (it may name the outlet)."""
-    return len(line) <= 300 and bool(vocab.furniture.page_re.fullmatch(line))
+    if len(line) > 300 or not vocab.furniture.page_re.fullmatch(line):
+        return False
+    # A copyright or licence line is short or names its outlet; a sentence is not furniture.
+    return not _is_news_sentence(line) or vocab.outlets.named_in(line) is not None
 
 
 def is_stop_heading(line: str, vocab: Vocabulary) -> bool:
