@@ -313,10 +313,27 @@ def free_slugs(titles: list[str]) -> list[str]:
     taken = set(Article.objects.filter(slug__in=every).order_by().values_list("slug", flat=True))
     taken |= set(SlugRedirect.objects.filter(old_slug__in=every).values_list("old_slug", flat=True))
     chosen = []
-    for title, base in zip(titles, bases, strict=True):
+    next_suffix: dict[str, int] = {}
+    for base in bases:
         slug = next((s for s in candidates[base] if s not in taken), None)
         if slug is None:
-            slug = Article.unique_slug(title)
+            # Ten articles of one headline already: one query finds the highest suffix.
+            if base not in next_suffix:
+                next_suffix[base] = _highest_suffix(base) + 1
+            slug = Article.slug_with_suffix(base, next_suffix[base], limit)
+            next_suffix[base] += 1
         taken.add(slug)
         chosen.append(slug)
     return chosen
+
+
+def _highest_suffix(base: str) -> int:
+    """Return the highest n of the slugs "base-n" in use (articles and former slugs)."""
+    prefix = base[: Article._meta.get_field("slug").max_length - 8].rstrip("-")
+    used = list(
+        Article.objects.filter(slug__startswith=prefix).order_by().values_list("slug", flat=True)
+    ) + list(
+        SlugRedirect.objects.filter(old_slug__startswith=prefix).values_list("old_slug", flat=True)
+    )
+    numbers = [int(slug.rsplit("-", 1)[1]) for slug in used if slug.rsplit("-", 1)[-1].isdigit()]
+    return max(numbers, default=1 + MAX_SLUG_TRIES)

@@ -457,3 +457,21 @@ def test_a_worker_that_dies_fails_its_files_not_the_import(tmp_path, monkeypatch
     assert "could not be imported" in message
     out, _ = run(tmp_path / "000_70b5c8d6d0b5c278.txt")  # importing again picks them up
     assert "created" in out or "unchanged" in out
+
+
+def test_many_articles_with_one_headline_get_distinct_slugs_in_a_fixed_number_of_queries(
+    tmp_path, vocabulary
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seed = (SEEDS / "000_70b5c8d6d0b5c278.txt").read_text(encoding="utf-8")
+    for n in range(25):
+        (tmp_path / f"{n:02}.txt").write_text(seed + f"\nBản tin số {n}.", encoding="utf-8")
+    with CaptureQueriesContext(connection) as queries:
+        out, _ = run(tmp_path)
+    assert "25 created" in out
+    slugs = list(Article.objects.values_list("slug", flat=True))
+    assert len(set(slugs)) == 25
+    batch = [q for q in queries if "articles_article" in q["sql"] and "slug" in q["sql"]]
+    assert len(batch) <= 4  # free slugs: one lookup, one for the highest suffix, not one each
