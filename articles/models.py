@@ -106,16 +106,21 @@ class MeetingTag(CaseInsensitiveTagMixin, TagBase):
         return f"{self.series} {self.year}"
 
 
-class TaggedMeeting(TaggedItemBase):
-    tag = models.ForeignKey(MeetingTag, on_delete=models.CASCADE, related_name="tagged_items")
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
-    evidence = models.JSONField(
+def evidence_field() -> models.JSONField:
+    """Return the field that keeps, beside a tag, why the tagger proposed it."""
+    return models.JSONField(
         _("bằng chứng"),
         default=list,
         db_default=[],  # rows written outside Django (SQL loads) get no evidence, not NULL
         blank=True,
         help_text=_("Vì sao bộ gắn thẻ đề xuất thẻ này: từ khớp, câu chứa nó, vị trí trong bài."),
     )
+
+
+class TaggedMeeting(TaggedItemBase):
+    tag = models.ForeignKey(MeetingTag, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    evidence = evidence_field()
 
     class Meta:
         unique_together = [("content_object", "tag")]
@@ -159,13 +164,7 @@ class ThemeTag(CaseInsensitiveTagMixin, TagBase):
 class TaggedTheme(TaggedItemBase):
     tag = models.ForeignKey(ThemeTag, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
-    evidence = models.JSONField(
-        _("bằng chứng"),
-        default=list,
-        db_default=[],  # rows written outside Django (SQL loads) get no evidence, not NULL
-        blank=True,
-        help_text=_("Vì sao bộ gắn thẻ đề xuất thẻ này: từ khớp, câu chứa nó, vị trí trong bài."),
-    )
+    evidence = evidence_field()
 
     class Meta:
         unique_together = [("content_object", "tag")]
