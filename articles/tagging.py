@@ -139,10 +139,6 @@ class Sentences:
         hi = self.ends[j] if j < len(self.ends) else len(self.text)
         return lo, hi
 
-    def sentence(self, start: int, end: int) -> str:
-        lo, hi = self.bounds(start, end)
-        return self.text[lo:hi].strip()
-
 
 class MeetingCatalogue:
     """The meeting series, the phrases naming them and the meetings of known date."""

@@ -132,4 +132,9 @@ def title_case_name(name: str) -> str:
 def content_hash(text: str) -> str:
     """Return the hash that identifies an import: of the normalised text, so NFD, CRLF or
     BOM variants of one file are the same article."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+    return hash_normalised(normalise(text))
+
+
+def hash_normalised(normalised: str) -> str:
+    """Return ``content_hash`` of a text that ``normalise`` has already been through."""
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()

@@ -17,7 +17,7 @@ This module depends on nothing but :mod:`articles.text`, so every other module m
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -204,10 +204,11 @@ class Vocabulary:
     meetings: dict
     themes: list[dict]
     tagging: dict
-    series: list[dict] = field(default_factory=list)
 
-    def series_entry(self, code: str) -> dict | None:
-        return next((s for s in self.series if s["code"] == code), None)
+    @property
+    def series(self) -> list[dict]:
+        """Return the meeting series (meetings.json: the one place they are defined)."""
+        return self.meetings["series"]
 
 
 def _furniture(data: dict) -> Furniture:
@@ -298,7 +299,6 @@ def load_vocabulary_files(root: Path | None = None) -> Vocabulary:
         meetings=meetings,
         themes=read_json("vocabulary/themes.json", root)["themes"],
         tagging=read_json("vocabulary/tagging.json", root),
-        series=meetings["series"],
     )
 
 

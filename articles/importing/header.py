@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from ..vocabulary import OutletInfo, Vocabulary
+from ..vocabulary import Vocabulary
 from . import dates
 from . import lines as L
 from .bylines import read_byline
@@ -218,7 +218,3 @@ def _strip_marker(header: Header, lead: str, number: int, vocab: Vocabulary) -> 
             # word ("Kinhtedothi -") only when it names a known outlet.
             return lead[match.end() :]
     return lead
-
-
-def as_outlet(name: str) -> OutletInfo:
-    return OutletInfo(name=name, domain=name)

@@ -36,10 +36,6 @@ class InputFile:
     path: str
     error: str = ""
 
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
 
 def iter_inputs(paths: Iterable[str]) -> Iterator[InputFile]:
     """Yield the files named by paths, walking directories; yield an error item for the rest.

@@ -7,7 +7,7 @@ the import command runs it in worker processes and writes the results in batches
 from dataclasses import dataclass, field
 
 from ..tagging import Proposal, ThemeMatcher, tag_article
-from ..text import content_hash, search_columns
+from ..text import hash_normalised, normalise, search_columns
 from .decode import decode_input
 from .errors import ImportFailure
 from .model import ParsedArticle
@@ -35,14 +35,15 @@ def prepare(
     result = Prepared(source_file=source_file)
     try:
         text = decode_input(data, max_bytes=max_bytes)
-        parsed = parse_article(text)
+        normalised = normalise(text)  # once, for the parser and the hash
+        parsed = parse_article(normalised)
     except ImportFailure as exc:
         result.error = str(exc)
         return result
     year = parsed.published_on.year if parsed.published_on else None
     tags = tag_article(parsed.parts(), article_year=year, themes=themes)
     result.text = text
-    result.content_hash = content_hash(text)
+    result.content_hash = hash_normalised(normalised)
     result.parsed = parsed
     result.meetings, result.themes = tags.meetings, tags.themes
     # Computed here, in the worker, not in the process that writes to the database.
