@@ -291,7 +291,11 @@ class Article(models.Model):
     source_url = models.URLField(_("đường dẫn gốc"), max_length=500, blank=True)
     published_on = models.DateField(_("ngày đăng"), null=True, blank=True, db_index=True)
     status = models.CharField(
-        _("trạng thái"), max_length=16, choices=Status, default=Status.REVIEW, db_index=True
+        # No index: three values, most rows published; lists read the newest-first index.
+        _("trạng thái"),
+        max_length=16,
+        choices=Status,
+        default=Status.REVIEW,
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
