@@ -2,8 +2,9 @@
 
 Every integration comes from an environment variable with a safe default:
 DATABASE_URL (SQLite file in the project by default), SECRET_KEY, DEBUG,
-ALLOWED_HOSTS. Without DEBUG the site refuses to start on a missing or
-development SECRET_KEY, so production cannot run on the default key.
+ALLOWED_HOSTS, CACHE_URL or REDIS_URL (this process's memory by default). Without
+DEBUG the site refuses to start on a missing or development SECRET_KEY, so
+production cannot run on the default key.
 """
 
 import os
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, to see the response as it leaves: a cookie set by any middleware keeps it out.
+    "articles.caching.PageCacheStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves the shipped static files itself when DEBUG is off: the site needs no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user and the language are known; anonymous readers only.
+    "articles.caching.PageCacheFetchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -104,6 +109,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+
+
+def cache_settings(url, *, timeout, key_prefix):
+    """Return CACHES for a cache URL: Redis for redis:// or rediss://, this process's memory
+    for locmem:// or none. Anything else is refused, not silently replaced."""
+    scheme = url.partition("://")[0].lower() if url else "locmem"
+    if scheme in {"redis", "rediss"}:
+        backend, location = "django.core.cache.backends.redis.RedisCache", url
+    elif scheme == "locmem":
+        backend, location = "django.core.cache.backends.locmem.LocMemCache", "asean-archive"
+    else:
+        raise ImproperlyConfigured(
+            f"CACHE_URL/REDIS_URL must start with redis://, rediss:// or locmem://, not {url!r}."
+        )
+    return {
+        "default": {
+            "BACKEND": backend,
+            "LOCATION": location,
+            "TIMEOUT": timeout,
+            "KEY_PREFIX": key_prefix,
+        }
+    }
+
+
+# Pages and API reads for anonymous readers are cached for CACHE_SECONDS at most, and
+# invalidated at once by every change (articles/caching.py). Several web processes share
+# invalidations only through Redis: local memory is per process.
+CACHES = cache_settings(
+    os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL"),
+    timeout=int(os.environ.get("CACHE_SECONDS") or 300),
+    key_prefix=os.environ.get("CACHE_KEY_PREFIX", "asean-archive"),
+)
 
 # The importer refuses files larger than this (MB); `import_articles --max-size` overrides.
 IMPORT_MAX_MB = float(os.environ.get("IMPORT_MAX_MB", "10"))
