@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -357,16 +356,13 @@ class MeetingTagAdmin(MergeTagsAdminMixin, admin.ModelAdmin):
     class Media:
         js = VIETNAMESE_SLUG_MEDIA
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("tagged_items"))
-
     @admin.display(description=_("mã"))
     def code_display(self, obj):
         return obj.code
 
-    @admin.display(description=_("số bài"), ordering="n_articles")
+    @admin.display(description=_("số bài đã đăng"), ordering="published_count")
     def article_count(self, obj):
-        return obj.n_articles
+        return obj.published_count
 
 
 @admin.register(ThemeTag)
@@ -380,12 +376,9 @@ class ThemeTagAdmin(MergeTagsAdminMixin, admin.ModelAdmin):
     class Media:
         js = VIETNAMESE_SLUG_MEDIA
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("tagged_items"))
-
-    @admin.display(description=_("số bài"), ordering="n_articles")
+    @admin.display(description=_("số bài đã đăng"), ordering="published_count")
     def article_count(self, obj):
-        return obj.n_articles
+        return obj.published_count
 
 
 @admin.register(Outlet)
@@ -394,9 +387,6 @@ class OutletAdmin(admin.ModelAdmin):
     search_fields = ["name", "domain"]
     fields = ["name", "domain", "slug"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("articles"))
-
-    @admin.display(description=_("số bài"), ordering="n_articles")
+    @admin.display(description=_("số bài đã đăng"), ordering="published_count")
     def article_count(self, obj):
-        return obj.n_articles
+        return obj.published_count

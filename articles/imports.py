@@ -11,6 +11,7 @@ savepoint, so two imports of the same files give one article each and no false f
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 
+from . import counts
 from .importing.prepare import Prepared
 from .importing.report import ImportResult
 from .models import (
@@ -186,6 +187,8 @@ def _create(results: list[ImportResult], status: str):
     Figure.objects.bulk_create(figures)
     TaggedMeeting.objects.bulk_create(tagged_meetings)
     TaggedTheme.objects.bulk_create(tagged_themes)
+    # bulk_create sends no signals: one delta for the whole batch.
+    counts.articles_imported(articles, tagged_meetings, tagged_themes)
 
 
 def _file_name(source_file: str) -> str:

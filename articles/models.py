@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from . import counts
 from .text import content_hash, normalise, normalise_inline, search_columns, slugify_vi
 from .vocabulary import partnered_series, series_choices
 
@@ -40,22 +41,34 @@ class CaseInsensitiveTagMixin:
         return slug
 
 
-class TagQuerySet(models.QuerySet):
-    def with_published_counts(self):
-        """Annotate ``published_count``: the tag's published articles, drafts never counted."""
-        return self.annotate(
-            published_count=models.Count(
-                "tagged_items",
-                filter=models.Q(tagged_items__content_object__status=Article.Status.PUBLISHED),
-            )
-        )
+def published_count_field(**kwargs) -> models.PositiveIntegerField:
+    """Return the field holding the number of published articles (drafts never counted),
+    kept by ``articles.counts`` on every write, so no page counts per request."""
+    return models.PositiveIntegerField(_("số bài đã đăng"), default=0, editable=False, **kwargs)
 
+
+class PublishedCountMixin:
+    """Never write ``published_count`` from a loaded copy: saving a tag or outlet an editor
+    opened before an import published articles would otherwise put back the old count."""
+
+    def save(self, *args, **kwargs):
+        updating = not self._state.adding and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
+            skip = {"published_count", *self.get_deferred_fields()}
+            fields = self._meta.concrete_fields
+            kwargs["update_fields"] = [
+                f.name for f in fields if not f.primary_key and f.name not in skip
+            ]
+        return super().save(*args, **kwargs)
+
+
+class PublishedCountQuerySet(models.QuerySet):
     def in_use(self):
-        """Return the tags with at least one published article (what readers may see listed)."""
-        return self.with_published_counts().filter(published_count__gt=0)
+        """Return the rows with at least one published article (what readers may see listed)."""
+        return self.filter(published_count__gt=0)
 
 
-class MeetingTag(CaseInsensitiveTagMixin, TagBase):
+class MeetingTag(PublishedCountMixin, CaseInsensitiveTagMixin, TagBase):
     # The series are data (fixtures/vocabulary/meetings.json), the importer's too.
     series = models.CharField(_("chuỗi hội nghị"), max_length=16, choices=series_choices)
     number = models.PositiveSmallIntegerField(
@@ -74,8 +87,10 @@ class MeetingTag(CaseInsensitiveTagMixin, TagBase):
     start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
     end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     place = models.CharField(_("địa điểm"), max_length=120, blank=True)
+    # Indexed: the home page lists the meetings with the most articles.
+    published_count = published_count_field(db_index=True)
 
-    objects = TagQuerySet.as_manager()
+    objects = PublishedCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hội nghị")
@@ -126,7 +141,7 @@ class TaggedMeeting(TaggedItemBase):
         unique_together = [("content_object", "tag")]
 
 
-class ThemeTag(CaseInsensitiveTagMixin, TagBase):
+class ThemeTag(PublishedCountMixin, CaseInsensitiveTagMixin, TagBase):
     name_en = models.CharField(_("tên tiếng Anh"), max_length=100, blank=True)
     aliases = models.TextField(
         _("từ khóa nhận diện"),
@@ -136,8 +151,9 @@ class ThemeTag(CaseInsensitiveTagMixin, TagBase):
             "Viết hoa toàn bộ = phân biệt hoa/thường."
         ),
     )
+    published_count = published_count_field()  # a few dozen themes: no index needed
 
-    objects = TagQuerySet.as_manager()
+    objects = PublishedCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chủ đề")
@@ -170,26 +186,13 @@ class TaggedTheme(TaggedItemBase):
         unique_together = [("content_object", "tag")]
 
 
-class OutletQuerySet(models.QuerySet):
-    def with_published_counts(self):
-        """Annotate ``published_count``: the outlet's published articles only."""
-        return self.annotate(
-            published_count=models.Count(
-                "articles", filter=models.Q(articles__status=Article.Status.PUBLISHED)
-            )
-        )
-
-    def in_use(self):
-        """Return the outlets with at least one published article."""
-        return self.with_published_counts().filter(published_count__gt=0)
-
-
-class Outlet(models.Model):
+class Outlet(PublishedCountMixin, models.Model):
     name = models.CharField(_("tên"), max_length=120)
     domain = models.CharField(_("tên miền"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    published_count = published_count_field()
 
-    objects = OutletQuerySet.as_manager()
+    objects = PublishedCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cơ quan báo chí")
@@ -354,15 +357,25 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug(self.title)
-        old_slug = None
-        if self.pk:
-            old_slug = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         self.fill_search_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "search_folded", "slug"}
         with transaction.atomic():
+            old_slug, old = None, None
+            if self.pk:
+                # Locked: a concurrent tag change waits, so the counts see one order.
+                row = (
+                    type(self)
+                    .objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("slug", "status", "outlet_id", "published_on")
+                    .first()
+                )
+                if row is not None:
+                    old_slug, old = row[0], row[1:]
             super().save(*args, **kwargs)
+            counts.article_saved(self, old, update_fields)
             if old_slug and old_slug != self.slug:
                 # The old address keeps working: it redirects permanently to the new one.
                 SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
@@ -447,6 +460,35 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class ArchiveMonthQuerySet(PublishedCountQuerySet):
+    def in_use(self):
+        """Return the months with published articles (never the row of undated ones)."""
+        return super().in_use().exclude(year=0)
+
+
+class ArchiveMonth(models.Model):
+    """The number of published articles of one month, kept by ``articles.counts``: the
+    archive's index and a year's months are read from these few hundred rows. Published
+    articles without a date are counted in year 0, month 0 (never listed)."""
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    month = models.PositiveSmallIntegerField(_("tháng"))
+    published_count = published_count_field()
+
+    objects = ArchiveMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tháng lưu trữ")
+        verbose_name_plural = _("tháng lưu trữ")
+        ordering = ["-year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="archive_month_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:02d}/{self.year}: {self.published_count}"
 
 
 class Figure(models.Model):

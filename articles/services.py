@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from . import counts
 from .importing.prepare import prepare
 from .importing.report import ImportResult
 from .imports import articles_import, meetings_for, themes_for
@@ -184,6 +185,8 @@ def tags_merge(*, target: Model, sources) -> int:
             target.aliases = "\n".join(merged)
             target.save(update_fields=["aliases"])
         source.delete()
+    # The rows moved without signals; a merge is rare, so the target is counted again.
+    counts.tag_recount(target)
     return moved
 
 

@@ -4,8 +4,7 @@ visible_to() for a staff preview), so no page can show a draft to a reader."""
 import datetime
 from itertools import groupby
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from .filters import ArticleFilter
-from .models import Article, MeetingTag, Outlet, SlugRedirect, ThemeTag
+from .models import ArchiveMonth, Article, MeetingTag, Outlet, SlugRedirect, ThemeTag
 from .vocabulary import series_choices
 
 PAGE_SIZE = 20
@@ -117,8 +116,7 @@ class TagPageMixin(ArticleListMixin):
     tag_model = None
 
     def get_queryset(self):
-        tags = self.tag_model.objects.with_published_counts()
-        self.tag = get_object_or_404(tags, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(self.tag_model, slug=self.kwargs["slug"])
         if not self.tag.published_count and not is_staff(self.request.user):
             raise Http404(_("Chưa có bài viết nào được đăng."))
         return self.published().filter(**{self.tag_field: self.tag})
@@ -196,11 +194,8 @@ class ArchiveIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         rows = (
-            Article.objects.published()
-            .exclude(published_on=None)
-            .annotate(year=ExtractYear("published_on"), month=ExtractMonth("published_on"))
-            .values("year", "month")
-            .annotate(count=Count("id"))
+            ArchiveMonth.objects.in_use()
+            .values("year", "month", count=F("published_count"))
             .order_by("-year", "month")
         )
         years = [
@@ -228,11 +223,9 @@ class ArchivePeriodView(ArticleListMixin, ListView):
         if month:
             queryset = queryset.filter(published_on__month=month)
         self.months = (
-            Article.objects.published()
-            .filter(published_on__year=year)
-            .annotate(month=ExtractMonth("published_on"))
-            .values("month")
-            .annotate(count=Count("id"))
+            ArchiveMonth.objects.in_use()
+            .filter(year=year)
+            .values("month", count=F("published_count"))
             .order_by("month")
         )
         return queryset.order_by("published_on", "id")

@@ -288,9 +288,9 @@ class VocabularyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.R
     model = None
 
     def get_queryset(self):
-        queryset = self.model.objects.with_published_counts()
+        queryset = self.model.objects.all()
         if not is_staff(self.request.user):
-            queryset = queryset.filter(published_count__gt=0)
+            queryset = queryset.in_use()
         return queryset.order_by(*self.ordering)
 
 
