@@ -16,11 +16,12 @@ articles and N // 10 drafts; ``--reuse`` keeps a database that already holds N g
 published articles), picks real URLs from the data (the most and the least common theme,
 the busiest meeting and outlet, a tagged article, the newest month), then requests each
 URL of ``probes()`` with Django's test client in this process: one warm-up, then
-``--repeat`` timed requests, the cache cleared before each one (cache cold). For each it
-reports the status, the query count, p50/p95/p99, and the *floor*: the SQL that request
-ran, re-executed through the same driver and fetched (``--repeat`` times, p50), with the
-ratio p50 / floor. Then it makes ``--memory-requests`` more requests (1,000 by default)
-and reports the process's resident memory (VmRSS, VmHWM from /proc/self/status).
+``--repeat`` timed requests (20; at least 5, fewer once ``--seconds`` are spent on one
+URL), the cache cleared before each one (cache cold). For each it reports the status, the
+query count, p50/p95/p99, and the *floor*: the SQL that request ran, re-executed through
+the same driver and fetched (p50 of up to 7 runs), with the ratio p50 / floor. Then it
+tops the requests up to ``--memory-requests`` (1,000) and reports the process's resident
+memory (VmRSS, VmHWM from /proc/self/status).
 
 It prints a table and writes JSON (``bench/results/<vendor>-<N>-<date>.json`` unless
 ``--json``). A URL that fails is reported with its status, never stops the run. The
@@ -48,6 +49,8 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_FILE = ROOT / "bench" / "query_budget.json"
 TARGET_P95_MS = 50.0
+MIN_RUNS = 5
+FLOOR_RUNS = 7
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ class Result:
     p99: float = 0.0
     floor: float = 0.0
     ratio: float = 0.0
+    runs: int = 0
     error: str = ""
 
 
@@ -256,19 +260,25 @@ def floor_ms(statements: list[str]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def measure(client, probe: Probe, repeat: int) -> Result:
+def measure(client, probe: Probe, repeat: int, seconds: float = 30.0) -> Result:
+    """Time ``repeat`` cold requests (fewer, at least MIN_RUNS, once ``seconds`` are spent:
+    a search of several seconds need not run twenty times) and the floor of the last."""
     result = Result(probe.name, probe.url)
     try:
         response, statements = request(client, probe.url)  # warm-up: templates, plans
         times = []
-        for _ in range(repeat):
+        began = time.perf_counter()
+        while len(times) < repeat and (
+            len(times) < MIN_RUNS or time.perf_counter() - began < seconds
+        ):
             start = time.perf_counter()
             response, statements = request(client, probe.url)
             times.append((time.perf_counter() - start) * 1000)
+        result.runs = len(times)
         result.status, result.queries = response.status_code, len(statements)
         result.p50 = statistics.median(times)
         result.p95, result.p99 = percentile(times, 0.95), percentile(times, 0.99)
-        floors = [floor_ms(statements) for _ in range(repeat)]
+        floors = [floor_ms(statements) for _ in range(min(len(times), FLOOR_RUNS))]
         result.floor = statistics.median(floors)
         result.ratio = result.p50 / result.floor if result.floor else 0.0
     except Exception as exc:  # a broken URL is a row of the report, not the end of the run
@@ -377,7 +387,15 @@ def main(argv=None):
     parser.add_argument("--reuse", action="store_true", help="keep a database of that size")
     parser.add_argument("--force", action="store_true", help="generate beside other articles")
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per URL")
-    parser.add_argument("--memory-requests", type=int, default=1000)
+    parser.add_argument(
+        "--seconds", type=float, default=30.0, help="time per URL after which to stop early"
+    )
+    parser.add_argument(
+        "--memory-requests",
+        type=int,
+        default=1000,
+        help="requests made in all (topped up after the table) before reading the memory",
+    )
     parser.add_argument("--only", default="", help="only the requests whose name has this")
     parser.add_argument("--json", type=Path, help="where to write the results")
     args = parser.parse_args(argv)
@@ -404,18 +422,20 @@ def main(argv=None):
     print(HEADER)
     results = []
     for probe in selected:
-        results.append(measure(client, probe, args.repeat))
+        results.append(measure(client, probe, args.repeat, args.seconds))
         print(row(results[-1]), flush=True)
-    for n in range(args.memory_requests):
+    made = sum(r.runs + 1 for r in results)
+    for n in range(max(0, args.memory_requests - made)):
         # Memory is what is measured here; failures are already in the table.
         with contextlib.suppress(Exception):
             request(client, selected[n % len(selected)].url)
+    made = max(made, args.memory_requests)
     memory_after = memory_kb()
     misses = [r for r in results if r.error or r.p95 > TARGET_P95_MS]
     print(
         f"\nRSS {memory_before.get('VmRSS', 0) // 1024} MB before the requests, "
-        f"{memory_after.get('VmRSS', 0) // 1024} MB after {len(results) * (args.repeat + 1)} "
-        f"+ {args.memory_requests} more (peak {memory_after.get('VmHWM', 0) // 1024} MB); "
+        f"{memory_after.get('VmRSS', 0) // 1024} MB after {made} "
+        f"(peak {memory_after.get('VmHWM', 0) // 1024} MB); "
         f"{len(misses)} of {len(results)} miss p95 ≤ {TARGET_P95_MS:.0f} ms"
     )
     report = {
@@ -429,7 +449,7 @@ def main(argv=None):
         "build": build_info,
         "sample": asdict(sample),
         "memory_kb": {"before": memory_before, "after": memory_after},
-        "memory_requests": args.memory_requests,
+        "memory_requests": made,
         "results": [asdict(r) for r in results],
     }
     path = args.json or (
