@@ -23,7 +23,9 @@ date, half in review with one): article ``i`` (0-based) is unpublished when
 The same seed gives the same articles, slugs, dates and tags (identifiers aside). Rows
 are written with ``bulk_create`` in batches; the derived search columns are assembled from
 each paragraph's search line, computed once (``articles.text.search_words`` works line by
-line). Generated articles carry ``source_file = GENERATED``: a database holding any other
+line). On PostgreSQL the database computes each row's ``search_vector`` itself, which is
+most of the cost of a row; for large loads the GIN indexes are dropped and built once at
+the end. Generated articles carry ``source_file = GENERATED``: a database holding any other
 article is refused unless the caller forces it.
 """
 
