@@ -45,7 +45,7 @@ from .importing.decode import decode_input
 from .importing.errors import ImportFailure
 from .importing.pipeline import parse_article
 from .models import Article, Figure, MeetingTag, Outlet, TaggedMeeting, TaggedTheme, ThemeTag
-from .text import fold, search_words, slugify_vi
+from .text import fold, index_words, search_words, slugify_vi
 from .vocabulary import fixtures_dir, vocabulary
 
 GENERATED = "generated:corpus"
@@ -340,6 +340,7 @@ class ArticleMaker:
             source_file=GENERATED,
             search_text="\n".join(words),
             search_folded="\n".join(folded),
+            search_words=index_words(*words, *folded),
         )
         year = published_on.year
         meeting_ids = self.pick(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Article, MeetingTag, Outlet, TaggedMeeting, ThemeTag
+from .models import Article, MeetingTag, Outlet, TaggedMeeting, TaggedTheme, ThemeTag, tagged_with
 from .search import search_ranked
 from .vocabulary import series_choices
 
@@ -24,7 +24,19 @@ class YearFilter(django_filters.NumberFilter):
 
 @extend_schema_field(OpenApiTypes.STR)
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
-    """Tags by slug, repeatable (``?meeting=a&meeting=b``): an article must carry all."""
+    """Tags by slug, repeatable (``?meeting=a&meeting=b``): an article must carry all.
+
+    Each tag is one EXISTS on the tagged-items table's (article, tag) index, never a join
+    with DISTINCT over whole article rows: the list stays in the order of its index."""
+
+    def __init__(self, *args, through=None, **kwargs):
+        self.through = through
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        for tag in value or ():
+            qs = qs.filter(tagged_with(self.through, tag=tag))
+        return qs
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -58,6 +70,7 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="meetings__slug",
         to_field_name="slug",
         queryset=MeetingTag.objects.all(),
+        through=TaggedMeeting,
         conjoined=True,
         label=_("Hội nghị"),
         help_text=_("Slug của hội nghị; lặp lại để yêu cầu tất cả."),
@@ -66,6 +79,7 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="themes__slug",
         to_field_name="slug",
         queryset=ThemeTag.objects.all(),
+        through=TaggedTheme,
         conjoined=True,
         label=_("Chủ đề"),
         help_text=_("Slug của chủ đề; lặp lại để yêu cầu tất cả."),
@@ -107,12 +121,22 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = []
 
+    def filter_queryset(self, queryset):
+        """Apply every filter, the search last: it turns the narrowed list into ranked
+        ``SearchResults`` (in the chosen order instead when ``ordering`` is given)."""
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        if data.get("q"):
+            return search_ranked(queryset, data["q"], ranked=not data.get("ordering"))
+        return queryset
+
     def filter_q(self, queryset, name, value):
-        return search_ranked(queryset, value)
+        return queryset  # applied last, by filter_queryset
 
     def filter_series(self, queryset, name, value):
-        tagged = TaggedMeeting.objects.filter(tag__series=value).values("content_object")
-        return queryset.filter(pk__in=tagged)
+        return queryset.filter(tagged_with(TaggedMeeting, tag__series=value))
 
     def clean_date_range(self):
         """Return an error message if the range ends before it starts."""

@@ -11,7 +11,7 @@ savepoint, so two imports of the same files give one article each and no false f
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 
-from . import counts
+from . import caching, counts
 from .importing.prepare import Prepared
 from .importing.report import ImportResult
 from .models import (
@@ -160,7 +160,9 @@ def _create(results: list[ImportResult], status: str):
         )
         article.clean_text()
         if article.title == parsed.title and all(result.prepared.search_columns):
-            article.search_text, article.search_folded = result.prepared.search_columns
+            article.search_text, article.search_folded, article.search_words = (
+                result.prepared.search_columns
+            )
         else:
             article.fill_search_columns()
         articles.append(article)
@@ -189,6 +191,7 @@ def _create(results: list[ImportResult], status: str):
     TaggedTheme.objects.bulk_create(tagged_themes)
     # bulk_create sends no signals: one delta for the whole batch.
     counts.articles_imported(articles, tagged_meetings, tagged_themes)
+    caching.content_changed()
 
 
 def _file_name(source_file: str) -> str:

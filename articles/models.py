@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, StrIndex, Substr
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -216,6 +217,26 @@ class Outlet(PublishedCountMixin, models.Model):
         return reverse("articles:outlet", kwargs={"slug": self.slug})
 
 
+def first_line(column: str):
+    """Return the database expression for the first line of ``column`` (all of it when it
+    has one line)."""
+    position = StrIndex(models.F(column), models.Value("\n"))
+    return models.Case(
+        models.When(GreaterThan(position, 0), then=Substr(models.F(column), 1, position)),
+        default=models.F(column),
+        output_field=models.TextField(),
+    )
+
+
+# Long columns that no page or list shows: never read for lists.
+SEARCH_COLUMNS = ("search_text", "search_folded", "search_words")
+LIST_DEFERRED = ("raw_text", *SEARCH_COLUMNS)
+
+# Related articles: candidates are read from this many of an article's tags, this many
+# newest articles each (see ArticleQuerySet.related_to).
+RELATED_TAGS = 6
+RELATED_CANDIDATES = 50
+
 # Newest first, undated (draft) articles last on every database: PostgreSQL would put
 # NULL dates first in a descending order, SQLite last.
 NEWEST_FIRST = (models.F("published_on").desc(nulls_last=True), "-id")
@@ -233,33 +254,54 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def with_listing_relations(self):
-        """Load what a list of articles shows, in a fixed number of queries."""
-        return self.select_related("outlet").prefetch_related("meetings", "themes")
+        """Load what a list of articles shows, in a fixed number of queries, without the
+        long columns no list shows (the raw text and the derived search columns)."""
+        return (
+            self.select_related("outlet")
+            .prefetch_related("meetings", "themes")
+            .defer(*LIST_DEFERRED)
+        )
 
     def related_to(self, article):
         """Return the other articles sharing meetings or themes with ``article``, most shared
-        first (then newest), annotated with ``shared``: the one ranking pages and API use."""
-        meeting_ids = [tag.pk for tag in article.meetings.all()]
-        theme_ids = [tag.pk for tag in article.themes.all()]
-        if not meeting_ids and not theme_ids:
+        first (then newest), annotated with ``shared``: the one ranking pages and API use.
+
+        Bounded at any archive size: the candidates are the newest ``RELATED_CANDIDATES``
+        articles of each of the article's first ``RELATED_TAGS`` tags (meetings first), each
+        read from the ordered index; only they are ranked by their shared tags."""
+        tags = [(TaggedMeeting, tag.pk) for tag in article.meetings.all()]
+        tags += [(TaggedTheme, tag.pk) for tag in article.themes.all()]
+        if not tags:
+            return self.none()
+        candidates = set()
+        for through, tag_id in tags[:RELATED_TAGS]:
+            rows = (
+                self.filter(tagged_with(through, tag_id=tag_id))
+                .exclude(pk=article.pk)
+                .order_by(*NEWEST_FIRST)
+                .values_list("pk", flat=True)
+            )
+            candidates.update(rows[:RELATED_CANDIDATES])
+        if not candidates:
             return self.none()
 
-        def shared(through, ids):
-            rows = (
-                through.objects.filter(content_object=models.OuterRef("pk"), tag_id__in=ids)
-                .order_by()
-                .values("content_object")
-                .annotate(n=models.Count("pk"))
-                .values("n")
-            )
-            return Coalesce(models.Subquery(rows), 0)
+        def shared(through):
+            ids = [tag_id for model, tag_id in tags if model is through]
+            carried = through.objects.filter(content_object=models.OuterRef("pk"), tag_id__in=ids)
+            count = carried.order_by().values("content_object").annotate(n=models.Count("pk"))
+            return Coalesce(models.Subquery(count.values("n")), 0)
 
         return (
-            self.exclude(pk=article.pk)
-            .annotate(shared=shared(TaggedMeeting, meeting_ids) + shared(TaggedTheme, theme_ids))
-            .filter(shared__gt=0)
+            self.filter(pk__in=candidates)
+            .annotate(shared=shared(TaggedMeeting) + shared(TaggedTheme))
             .order_by("-shared", *NEWEST_FIRST)
         )
+
+
+def tagged_with(through, **lookup) -> models.Exists:
+    """Return the condition that an article carries a tag of ``through`` matching ``lookup``:
+    one EXISTS on the (article, tag) index, never a join and DISTINCT over article rows."""
+    return models.Exists(through.objects.filter(content_object=models.OuterRef("pk"), **lookup))
 
 
 class Article(models.Model):
@@ -310,6 +352,16 @@ class Article(models.Model):
     # Derived copies of title + lead + body for diacritic-aware search on any database.
     search_text = models.TextField(blank=True, editable=False)
     search_folded = models.TextField(blank=True, editable=False)
+    # Their distinct words: the search index (migration 0009) is built from this column.
+    search_words = models.TextField(blank=True, editable=False)
+    # Their first line (the title's words), kept short and apart by the database: search
+    # ranks title matches first, and checking them must not read the whole text.
+    search_title = models.GeneratedField(
+        expression=first_line("search_text"), output_field=models.TextField(), db_persist=True
+    )
+    search_title_folded = models.GeneratedField(
+        expression=first_line("search_folded"), output_field=models.TextField(), db_persist=True
+    )
 
     meetings = TaggableManager(
         verbose_name=_("hội nghị"),
@@ -360,7 +412,7 @@ class Article(models.Model):
         self.fill_search_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text", "search_folded", "slug"}
+            kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS, "slug"}
         with transaction.atomic():
             old_slug, old = None, None
             if self.pk:
@@ -405,7 +457,9 @@ class Article(models.Model):
 
     def fill_search_columns(self):
         """Compute the derived search columns (``save`` does; ``bulk_create`` callers must)."""
-        self.search_text, self.search_folded = search_columns(self.title, self.lead, self.body)
+        self.search_text, self.search_folded, self.search_words = search_columns(
+            self.title, self.lead, self.body
+        )
 
     def searchable_text(self):
         return "\n".join(part for part in (self.title, self.lead, self.body) if part)

@@ -102,10 +102,19 @@ def search_words(text: str) -> str:
     return "\n".join(f" {' '.join(line.split())} " for line in lines)
 
 
-def search_columns(*parts: str) -> tuple[str, str]:
-    """Return an article's derived search columns for its title, lead and body."""
+def search_columns(*parts: str) -> tuple[str, str, str]:
+    """Return an article's derived search columns for its title, lead and body: the exact
+    words, the folded words, and the distinct words of both (what the index holds)."""
     words = search_words("\n".join(part for part in parts if part))
-    return words, fold(words)
+    folded = fold(words)
+    return words, folded, index_words(words, folded)
+
+
+def index_words(*columns: str) -> str:
+    """Return every distinct word of the search columns once, separated by spaces: the
+    search index holds words without positions, so the database builds it from a few
+    hundred words instead of splitting and sorting every word of the text."""
+    return " ".join(dict.fromkeys(word for column in columns for word in column.split()))
 
 
 def slugify_vi(text: str, max_length: int = 0) -> str:

@@ -12,7 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from .filters import ArticleFilter
-from .models import ArchiveMonth, Article, MeetingTag, Outlet, SlugRedirect, ThemeTag
+from .models import (
+    ArchiveMonth,
+    Article,
+    MeetingTag,
+    Outlet,
+    SlugRedirect,
+    TaggedMeeting,
+    TaggedTheme,
+    ThemeTag,
+    tagged_with,
+)
+from .pagination import WindowPaginator
 from .vocabulary import series_choices
 
 PAGE_SIZE = 20
@@ -101,9 +112,11 @@ class ArticleDetailView(TemplateView):
 
 
 class ArticleListMixin:
-    """A paginated list of published articles with what their cards show."""
+    """A paginated list of published articles with what their cards show: counted up to a
+    bound, pages opened within it (``WindowPaginator``)."""
 
     paginate_by = PAGE_SIZE
+    paginator_class = WindowPaginator
     context_object_name = "articles"
 
     def published(self):
@@ -119,7 +132,7 @@ class TagPageMixin(ArticleListMixin):
         self.tag = get_object_or_404(self.tag_model, slug=self.kwargs["slug"])
         if not self.tag.published_count and not is_staff(self.request.user):
             raise Http404(_("Chưa có bài viết nào được đăng."))
-        return self.published().filter(**{self.tag_field: self.tag})
+        return self.published().filter(tagged_with(self.through, tag=self.tag))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -151,7 +164,7 @@ class MeetingIndexView(TemplateView):
 class MeetingDetailView(TagPageMixin, ListView):
     template_name = "articles/meeting_detail.html"
     tag_model = MeetingTag
-    tag_field = "meetings"
+    through = TaggedMeeting
 
 
 class ThemeIndexView(ListView):
@@ -166,7 +179,7 @@ class ThemeIndexView(ListView):
 class ThemeDetailView(TagPageMixin, ListView):
     template_name = "articles/theme_detail.html"
     tag_model = ThemeTag
-    tag_field = "themes"
+    through = TaggedTheme
 
 
 class OutletIndexView(ListView):

@@ -555,7 +555,7 @@ def dated(db):
 
 def test_pagination_envelope_and_default_page_size_of_20(anon, dated):
     body = ok(anon.get(ARTICLES))
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_exact", "next", "previous", "results"}
     assert body["count"] == 25 and len(body["results"]) == 20
     assert body["previous"] is None
     assert body["next"] == "http://testserver/api/v1/articles/?page=2"
@@ -731,7 +731,7 @@ def test_related_never_lists_the_article_itself(anon, related_world):
 def test_related_of_an_untagged_article_is_empty(anon, world):
     lone = factories.article(title="Không có thẻ")
     body = ok(anon.get(related_url(lone)))
-    assert body == {"count": 0, "next": None, "previous": None, "results": []}
+    assert body == {"count": 0, "count_exact": True, "next": None, "previous": None, "results": []}
 
 
 def test_related_never_lists_drafts_even_for_staff(staff, related_world):
@@ -844,7 +844,7 @@ def test_outlet_list_and_detail_fields_and_values(anon, world):
 )
 def test_vocabulary_lists_are_paginated_with_their_fields(anon, world, url, fields):
     body = ok(anon.get(url, {"page_size": 1}))
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_exact", "next", "previous", "results"}
     assert len(body["results"]) == 1 and set(body["results"][0]) == fields
     assert "page=2" in body["next"]
 

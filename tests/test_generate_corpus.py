@@ -99,7 +99,8 @@ def test_meetings_come_from_the_catalogue():
 def test_search_columns_are_those_the_model_computes():
     generate(60)
     for article in Article.objects.order_by("?")[:20]:
-        assert (article.search_text, article.search_folded) == search_columns(
+        columns = (article.search_text, article.search_folded, article.search_words)
+        assert columns == search_columns(
             article.title, article.lead, article.body
         )
 

@@ -584,11 +584,19 @@ def test_meeting_and_theme_feeds(client, world):
     assert client.get(world["hidden_theme"].get_absolute_url() + "feed/").status_code == 404
 
 
-def test_sitemap_lists_published_articles_and_tag_pages_only(client, world):
-    response = client.get("/sitemap.xml")
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_locs(client, url):
+    response = client.get(url)
     assert response.status_code == 200
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locs = {loc.text for loc in ET.fromstring(response.content).findall(".//s:loc", ns)}
+    return [loc.text for loc in ET.fromstring(response.content).findall(".//s:loc", SITEMAP_NS)]
+
+
+def test_sitemap_lists_published_articles_and_tag_pages_only(client, world):
+    sections = sitemap_locs(client, "/sitemap.xml")  # an index of paginated sections
+    assert "http://testserver/sitemap-articles.xml" in sections
+    locs = {loc for section in sections for loc in sitemap_locs(client, section)}
     base = "http://testserver"
     expected = {
         base + world[key].get_absolute_url()
@@ -598,6 +606,34 @@ def test_sitemap_lists_published_articles_and_tag_pages_only(client, world):
     assert base + "/" in locs and base + "/hoi-nghi/" in locs
     for key in ("draft", "review", "hidden_meeting", "hidden_theme"):
         assert base + world[key].get_absolute_url() not in locs
+
+
+def test_sitemap_article_pages_are_id_ranges_read_with_one_query(
+    client, world, settings, django_assert_max_num_queries
+):
+    from articles.sitemaps import ArticleSitemap
+
+    published = Article.objects.published().order_by("pk")
+    ids = list(published.values_list("pk", flat=True))
+    size = 2
+    ArticleSitemap.limit, old_limit = size, ArticleSitemap.limit
+    try:
+        pages = -(-ids[-1] // size)
+        sections = sitemap_locs(client, "/sitemap.xml")
+        listed = [loc for loc in sections if "sitemap-articles.xml" in loc]
+        assert len(listed) == pages  # the index counts pages from the highest id
+        seen = []
+        for number in range(1, pages + 1):
+            with django_assert_max_num_queries(2):
+                locs = sitemap_locs(client, f"/sitemap-articles.xml?p={number}")
+            seen.extend(locs)
+        expected = [f"http://testserver{a.get_absolute_url()}" for a in published]
+        assert seen == expected  # every published article once, in id order, no draft
+        for bad in (pages + 1, 0, "x"):
+            assert client.get(f"/sitemap-articles.xml?p={bad}").status_code == 404
+        assert client.get("/sitemap-nothing.xml").status_code == 404
+    finally:
+        ArticleSitemap.limit = old_limit
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):
@@ -719,12 +755,15 @@ def test_page_query_count_does_not_grow_with_the_articles_on_it(client, world, u
     add_articles(world, 12)
     many = count_queries(client, url)
     assert many == few, f"{url}: {few} queries with few articles, {many} with many"
-    assert few <= 12
+    # An article page reads its related articles' candidates tag by tag (at most
+    # RELATED_TAGS queries, see ArticleQuerySet.related_to); other pages stay small.
+    assert few <= (16 if url == world["both"].get_absolute_url() else 12)
 
 
 def test_article_page_query_count_is_pinned(client, world, django_assert_num_queries):
-    # article + meetings + themes + figures, related + their meetings + themes.
-    with django_assert_num_queries(7):
+    # article + meetings + themes + figures; related: the newest candidates of each of the
+    # article's 4 tags, then the ranked candidates + their meetings + themes.
+    with django_assert_num_queries(11):
         client.get(world["both"].get_absolute_url())
 
 

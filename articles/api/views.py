@@ -21,16 +21,49 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from articles import services
+from articles.caching import CachedReadMixin
 from articles.filters import ArticleFilter
 from articles.models import Article, MeetingTag, Outlet, ThemeTag
+from articles.pagination import WindowPaginator
 
 from . import serializers
 
 
 class Pagination(PageNumberPagination):
+    """Pages of up to 100 items. ``count`` is exact up to the list's window (10,000 items, 1,000
+    for a search) and ``count_exact`` says whether it is; pages beyond the window are 404:
+    narrow the list (dates, meeting, theme) to reach older articles."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = WindowPaginator
+    window_message = _lazy(
+        "Không có trang này (danh sách chỉ mở tới trang thứ %(window)s mục): hãy thu hẹp bằng "
+        "bộ lọc ngày, hội nghị hoặc chủ đề. / No such page: narrow the list with filters."
+    )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as exc:
+            window = getattr(queryset, "window", WindowPaginator.window)
+            raise exceptions.NotFound(str(self.window_message) % {"window": window}) from exc
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        results = response.data.pop("results")
+        response.data["count_exact"] = self.page.paginator.count_exact
+        response.data["results"] = results
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": "False when there are more items than `count` (a bounded count).",
+        }
+        return schema
 
 
 class IsStaffEditorOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
@@ -81,7 +114,7 @@ FIELDS_PARAMETER = OpenApiParameter(
     ),
     destroy=extend_schema(responses={204: None, 412: None}, summary="Delete an article"),
 )
-class ArticleViewSet(viewsets.ModelViewSet):
+class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     permission_classes = [IsStaffEditorOrReadOnly]
@@ -91,7 +124,9 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         queryset = Article.objects.visible_to(self.request.user).with_listing_relations()
-        return queryset.prefetch_related("figures")
+        if self.action in ("list", "related"):
+            return queryset.prefetch_related("figures").defer("body")  # lists show no body
+        return queryset.prefetch_related("figures").defer(None)
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
@@ -278,7 +313,9 @@ class TagFilter(filters.FilterSet):
         fields = ["series", "number", "year"]
 
 
-class VocabularyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class VocabularyViewSet(
+    CachedReadMixin, viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """A read-only vocabulary: readers see the entries with published articles; staff all.
     ``article_count`` counts published articles only."""
 

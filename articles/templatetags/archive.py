@@ -34,6 +34,15 @@ def vn_date(value, with_weekday=False):
     return day
 
 
+@register.filter
+def intcomma_vi(value):
+    """Return a whole number with Vietnamese thousands dots: 10000 -> "10.000"."""
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return ""
+
+
 @register.simple_tag(takes_context=True)
 def page_url(context, number):
     """Return the query string for page ``number``, keeping every other parameter."""

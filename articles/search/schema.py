@@ -1,0 +1,88 @@
+"""The search index's database objects, per database (see migration 0009).
+
+On SQLite, Django rebuilds a table to alter it, and a rebuild drops the table's triggers:
+``ensure_index`` runs after every ``migrate`` and puts back whatever is missing.
+"""
+
+PG_VECTOR = """
+ALTER TABLE articles_article ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    array_to_tsvector(string_to_array(search_words, ' '))
+) STORED;
+CREATE INDEX article_search_vector ON articles_article USING gin (search_vector);
+CREATE INDEX article_newest_first ON articles_article (published_on DESC NULLS LAST, id DESC);
+"""
+PG_VECTOR_DROP = """
+DROP INDEX IF EXISTS article_search_vector;
+DROP INDEX IF EXISTS article_newest_first;
+ALTER TABLE articles_article DROP COLUMN IF EXISTS search_vector;
+"""
+
+SQLITE_WORDS_NEW = "new.search_words"
+SQLITE_WORDS_OLD = "old.search_words"
+SQLITE_FTS = [
+    # SQLite sorts NULL last in a descending order, and refuses NULLS LAST in an index.
+    "CREATE INDEX IF NOT EXISTS article_newest_first ON articles_article "
+    "(published_on DESC, id DESC)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS article_search "
+    "USING fts5(words, content='', tokenize='ascii')",
+    f"""CREATE TRIGGER IF NOT EXISTS article_search_insert AFTER INSERT ON articles_article BEGIN
+        INSERT INTO article_search(rowid, words) VALUES (new.id, {SQLITE_WORDS_NEW});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS article_search_delete AFTER DELETE ON articles_article BEGIN
+        INSERT INTO article_search(article_search, rowid, words)
+        VALUES ('delete', old.id, {SQLITE_WORDS_OLD});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS article_search_update
+    AFTER UPDATE OF search_words ON articles_article BEGIN
+        INSERT INTO article_search(article_search, rowid, words)
+        VALUES ('delete', old.id, {SQLITE_WORDS_OLD});
+        INSERT INTO article_search(rowid, words) VALUES (new.id, {SQLITE_WORDS_NEW});
+    END""",
+    f"INSERT INTO article_search(rowid, words) SELECT id, {SQLITE_WORDS_NEW.replace('new.', '')} "
+    "FROM articles_article",
+]
+SQLITE_FTS_DROP = [
+    "DROP INDEX IF EXISTS article_newest_first",
+    "DROP TRIGGER IF EXISTS article_search_insert",
+    "DROP TRIGGER IF EXISTS article_search_delete",
+    "DROP TRIGGER IF EXISTS article_search_update",
+    "DROP TABLE IF EXISTS article_search",
+]
+
+
+def create_index(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_VECTOR)
+    elif vendor == "sqlite":
+        for statement in SQLITE_FTS:
+            schema_editor.execute(statement)
+
+
+def drop_index(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_VECTOR_DROP)
+    elif vendor == "sqlite":
+        for statement in SQLITE_FTS_DROP:
+            schema_editor.execute(statement)
+
+
+def ensure_index(using="default", **kwargs):
+    """Put back the SQLite search index's objects that a table rebuild dropped (a
+    post_migrate handler; nothing to do on PostgreSQL, which alters tables in place)."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    if ("articles", "0009_search_index") not in MigrationRecorder(connection).applied_migrations():
+        return
+    with connection.cursor() as cursor:
+        existed = "article_search" in connection.introspection.table_names(cursor)
+        *create, fill = SQLITE_FTS
+        for statement in create:
+            cursor.execute(statement)
+        if not existed:
+            cursor.execute(fill)
