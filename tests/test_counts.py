@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from articles import counts, services
+from articles import caching, counts, services
 from articles.importing.prepare import prepare
 from articles.imports import articles_import
 from articles.models import ArchiveMonth, Article, MeetingTag, Outlet, ThemeTag
@@ -409,7 +409,9 @@ def test_recount_published_command_reports_and_repairs(tags):
     assert "1 meetings, 0 themes, 2 outlets, 2 months" in out.getvalue()
     assert maintained() != good  # --check changes nothing
     out = StringIO()
+    before = caching.generation()
     call_command("recount_published", stdout=out, verbosity=2)
+    assert caching.generation() != before  # cached pages with wrong counts are dropped
     assert f"meetings {tags['amm'].pk}: 7 -> 2" in out.getvalue()
     assert "months (2021, 5): 0 -> 1" in out.getvalue()
     assert assert_exact() == good

@@ -6,7 +6,7 @@ loaders that write rows behind Django's back. ``--check`` only reports what is w
 
 from django.core.management.base import BaseCommand
 
-from articles import counts
+from articles import caching, counts
 
 
 class Command(BaseCommand):
@@ -20,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         wrong = counts.drift() if options["check"] else counts.recount_all()
         total = sum(len(rows) for rows in wrong.values())
+        if total and not options["check"]:
+            caching.content_changed()  # cached pages showed the wrong counts
         if options["verbosity"] >= 2:
             for name, rows in wrong.items():
                 for key, (stored, true) in sorted(rows.items()):
