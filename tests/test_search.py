@@ -322,3 +322,39 @@ def test_folding_covers_every_vietnamese_letter():
     folded = fold(letters + letters.upper())
     assert folded.isascii() and set(folded) <= set("aeiouyd")
     assert all(has_diacritics(ch) for ch in letters if ch not in "aeiouy")
+
+
+# -- the migration indexes the articles already in the archive -------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_indexes_existing_articles_and_reverses():
+    from django.core.management import call_command
+    from django.db.migrations.executor import MigrationExecutor
+
+    from articles.text import search_columns
+
+    executor = MigrationExecutor(connection)
+    before = [("articles", "0008_content_hash_one_index")]
+    executor.migrate(before)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        text, folded, _words = search_columns("Biển Đông nóng lên", "", "Bàn về an ninh.")
+        old.get_model("articles", "Article").objects.create(
+            title="Biển Đông nóng lên",
+            slug="bien-dong-nong-len",
+            status="published",
+            published_on=datetime.date(2021, 1, 1),
+            search_text=text,
+            search_folded=folded,
+        )
+        call_command("migrate", "articles", verbosity=0)
+        found = search.search_articles(Article.objects.all(), "an ninh")
+        assert [a.slug for a in found] == ["bien-dong-nong-len"]
+        assert [a.slug for a in search.search_articles(Article.objects.all(), "Biển Đông")] == [
+            "bien-dong-nong-len"
+        ]
+        MigrationExecutor(connection).migrate(before)  # and back again, cleanly
+    finally:
+        call_command("migrate", "articles", verbosity=0)
+        Article.objects.all().delete()
