@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, MeetingTag, ThemeTag
+from .models import Article, MeetingTag, TaggedMeeting, TaggedTheme, ThemeTag, tagged_with
 
 FEED_SIZE = 30
 
@@ -55,7 +55,7 @@ class TagFeed(LatestArticlesFeed):
     """The latest articles of one tag; 404 while the tag has no published article."""
 
     tag_model = None
-    tag_field = None
+    through = None
 
     def get_object(self, request, slug):
         return get_object_or_404(self.tag_model.objects.in_use(), slug=slug)
@@ -70,14 +70,14 @@ class TagFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def articles(self, obj):
-        return super().articles(obj).filter(**{self.tag_field: obj})
+        return super().articles(obj).filter(tagged_with(self.through, tag=obj))
 
 
 class MeetingFeed(TagFeed):
     tag_model = MeetingTag
-    tag_field = "meetings"
+    through = TaggedMeeting
 
 
 class ThemeFeed(TagFeed):
     tag_model = ThemeTag
-    tag_field = "themes"
+    through = TaggedTheme
