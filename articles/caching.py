@@ -94,6 +94,12 @@ def on_tags_change(sender, action, using=None, **kwargs) -> None:
         content_changed(using)
 
 
+def on_file_changed(sender, file_path, **kwargs) -> None:
+    """Receive the development server's file_changed: a changed template or module must show
+    on the next request, not after the cache's timeout."""
+    _bump()
+
+
 # -- entries ----------------------------------------------------------------------------
 
 

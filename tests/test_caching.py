@@ -412,6 +412,14 @@ def test_the_generation_survives_eviction_without_reusing_an_old_token(world, cl
     assert client.get("/")["X-Cache"] == "miss"
 
 
+def test_a_file_changed_under_the_development_server_retires_cached_pages(client, world):
+    from django.utils.autoreload import file_changed
+
+    warm(client, ["/"])
+    file_changed.send(sender=None, file_path=ROOT / "templates" / "base.html")
+    assert client.get("/")["X-Cache"] == "miss"
+
+
 # -- who is never served from the cache -------------------------------------------------
 
 
