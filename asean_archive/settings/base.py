@@ -205,6 +205,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # `fields=` picks the fields a response holds, so no response field is required.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     # The documentation's assets are shipped (drf-spectacular-sidecar): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
