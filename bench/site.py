@@ -197,7 +197,8 @@ _LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
 
 
 def sitemap_sections(client) -> list[str]:
-    """Return the first and the last section of the sitemap index (none if it is no index)."""
+    """Return the first and the last articles section of the sitemap index (the first and
+    the last section if none is of articles; none if the sitemap is no index)."""
     response = client.get("/sitemap.xml")
     body = response.content.decode("utf-8", "replace") if response.status_code == 200 else ""
     if "<sitemapindex" not in body:
@@ -206,6 +207,7 @@ def sitemap_sections(client) -> list[str]:
     for loc in _LOC.findall(body):
         parts = urlsplit(loc)
         urls.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    urls = [url for url in urls if "article" in url] or urls
     return [urls[0], urls[-1]] if len(urls) > 1 else urls
 
 
