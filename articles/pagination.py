@@ -31,16 +31,20 @@ class WindowPaginator(Paginator):
 
     window = LIST_WINDOW
 
-    def __init__(self, object_list, per_page, *args, window=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, window=None, known_count=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         if window is not None:
             self.window = window
         elif getattr(object_list, "window", None):
             self.window = object_list.window
+        # A count the caller already holds (a tag's stored published_count): no query.
+        self.known_count = known_count
 
     @cached_property
     def found(self) -> int:
         """The count, up to one past the window (so we know whether there are more)."""
+        if self.known_count is not None:
+            return min(self.known_count, self.window + 1)
         return count_up_to(self.object_list, self.window + 1)
 
     @property

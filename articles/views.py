@@ -118,6 +118,11 @@ class ArticleListMixin:
     paginate_by = PAGE_SIZE
     paginator_class = WindowPaginator
     context_object_name = "articles"
+    # Set by a view that knows how many articles its list holds (a stored count).
+    known_count = None
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, known_count=self.known_count, **kwargs)
 
     def published(self):
         return Article.objects.published().with_listing_relations()
@@ -132,6 +137,7 @@ class TagPageMixin(ArticleListMixin):
         self.tag = get_object_or_404(self.tag_model, slug=self.kwargs["slug"])
         if not self.tag.published_count and not is_staff(self.request.user):
             raise Http404(_("Chưa có bài viết nào được đăng."))
+        self.known_count = self.tag.published_count
         return self.published().filter(tagged_with(self.through, tag=self.tag))
 
     def get_context_data(self, **kwargs):
@@ -196,6 +202,7 @@ class OutletDetailView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.outlet = get_object_or_404(Outlet.objects.in_use(), slug=self.kwargs["slug"])
+        self.known_count = self.outlet.published_count
         return self.published().filter(outlet=self.outlet)
 
     def get_context_data(self, **kwargs):
@@ -235,12 +242,13 @@ class ArchivePeriodView(ArticleListMixin, ListView):
         queryset = self.published().filter(published_on__year=year)
         if month:
             queryset = queryset.filter(published_on__month=month)
-        self.months = (
+        self.months = list(
             ArchiveMonth.objects.in_use()
             .filter(year=year)
             .values("month", count=F("published_count"))
             .order_by("month")
         )
+        self.known_count = sum(m["count"] for m in self.months if month in (None, m["month"]))
         return queryset.order_by("published_on", "id")
 
     def get_context_data(self, **kwargs):

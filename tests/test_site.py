@@ -831,3 +831,13 @@ def test_search_query_is_escaped_wherever_it_is_shown(client, db):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     page = search(client, q="script")
     assert "Tin &lt;b&gt;đậm&lt;/b&gt; về <mark>script</mark>" in page
+
+
+@pytest.mark.parametrize("url", ["/hoi-nghi/amm-54/", "/bao/baoquocte-vn/", "/luu-tru/2021/4/"])
+def test_tag_outlet_and_archive_pages_count_nothing_they_have_stored(client, world, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
