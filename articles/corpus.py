@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
 from django.db import connection, transaction
 from django.db.models import CASCADE, SET_NULL
@@ -45,7 +46,7 @@ from .importing.decode import decode_input
 from .importing.errors import ImportFailure
 from .importing.pipeline import parse_article
 from .models import Article, Figure, MeetingTag, Outlet, TaggedMeeting, TaggedTheme, ThemeTag
-from .text import fold, index_words, search_words, slugify_vi
+from .text import fold, search_words, slugify_vi
 from .vocabulary import fixtures_dir, vocabulary
 
 GENERATED = "generated:corpus"
@@ -100,11 +101,20 @@ class Text:
     text: str
     words: str
     folded: str
+    distinct: tuple[str, ...]  # the words of ``words``, each once, in order
+    distinct_folded: tuple[str, ...]
 
     @classmethod
     def of(cls, text: str) -> "Text":
         words = search_words(text)
-        return cls(text, words, fold(words))
+        folded = fold(words)
+        return cls(
+            text,
+            words,
+            folded,
+            tuple(dict.fromkeys(words.split())),
+            tuple(dict.fromkeys(folded.split())),
+        )
 
 
 @dataclass(frozen=True)
@@ -275,6 +285,8 @@ class ArticleMaker:
             weights = [SERIES_WEIGHTS.get(m.series, 1) for m in near]
             self.meetings_by_year[year] = ([m.pk for m in near], _cumulative(weights))
         self._title_words: dict[str, Text] = {}
+        self._slug_bases: dict[str, str] = {}  # a few hundred titles, each slugified once
+        self._slug_length = Article._meta.get_field("slug").max_length
 
     def pick(self, items, cum_weights, k: int) -> list:
         """Return up to ``k`` distinct items, drawn by weight."""
@@ -297,6 +309,11 @@ class ArticleMaker:
         if title not in self._title_words:
             self._title_words[title] = Text.of(title)
         return self._title_words[title]
+
+    def slug_base(self, title: str) -> str:
+        if title not in self._slug_bases:
+            self._slug_bases[title] = Article.slug_base(title)
+        return self._slug_bases[title]
 
     def published_on(self) -> datetime.date:
         year = self.rng.choices(self.years, cum_weights=self.year_weights)[0]
@@ -321,10 +338,14 @@ class ArticleMaker:
                 folded.append("  ")
             words.append(paragraph.words)
             folded.append(paragraph.folded)
-        outlet = rng.choices(self.outlets, cum_weights=self.outlet_weights)[0]
-        slug = Article.slug_with_suffix(
-            Article.slug_base(title.text), i + 1, Article._meta.get_field("slug").max_length
+        # ``index_words`` of the whole text, from each piece's distinct words: the first
+        # time a word appears is in the first piece that has it, so the order is the same.
+        pieces = [title, lead, *paragraphs]
+        distinct = chain.from_iterable(
+            [*(p.distinct for p in pieces), *(p.distinct_folded for p in pieces)]
         )
+        outlet = rng.choices(self.outlets, cum_weights=self.outlet_weights)[0]
+        slug = Article.slug_with_suffix(self.slug_base(title.text), i + 1, self._slug_length)
         article = Article(
             title=title.text,
             slug=slug,
@@ -340,7 +361,7 @@ class ArticleMaker:
             source_file=GENERATED,
             search_text="\n".join(words),
             search_folded="\n".join(folded),
-            search_words=index_words(*words, *folded),
+            search_words=" ".join(dict.fromkeys(distinct)),
         )
         year = published_on.year
         meeting_ids = self.pick(
