@@ -100,9 +100,7 @@ def test_search_columns_are_those_the_model_computes():
     generate(60)
     for article in Article.objects.order_by("?")[:20]:
         columns = (article.search_text, article.search_folded, article.search_words)
-        assert columns == search_columns(
-            article.title, article.lead, article.body
-        )
+        assert columns == search_columns(article.title, article.lead, article.body)
 
 
 def test_the_same_seed_gives_the_same_articles():
