@@ -163,6 +163,31 @@ EN = {
     "Chỉ người có quyền đăng bài mới được đổi trạng thái bài viết.": "Only users who may publish can change an article's status.",
     "Chọn thẻ giữ lại; các thẻ khác được gộp vào nó và bị xóa. Bài viết mang thẻ bị gộp sẽ mang thẻ giữ lại.": "Choose the tag to keep; the others are merged into it and deleted. Their articles get the kept tag.",
     "slug": "slug",
+    "Hơn %(n)s kết quả — thêm từ khóa hoặc bộ lọc để thu hẹp": "More than %(n)s results — add words or filters to narrow them",
+    "số bài đã đăng": "published articles",
+    "tháng lưu trữ": "archive month",
+    "tháng": "month",
+    "“%(name)s” đã có (khác chữ hoa/thường). / Already exists.": "“%(name)s” already exists (differing only in case).",
+    "54 cho AMM-54; để trống với hội nghị không đánh số như SOM.": "54 for AMM-54; empty for unnumbered meetings such as SOM.",
+    "Với đối thoại ASEAN–đối tác: tên đối tác, ví dụ “Mỹ”.": "For ASEAN–partner dialogues: the partner’s name, e.g. “Mỹ”.",
+    "từ khóa nhận diện": "recognition keywords",
+    "Mỗi dòng một cách viết mà bộ gắn thẻ tìm trong bài (ví dụ “COC”, “Biển Đông”). Viết hoa toàn bộ = phân biệt hoa/thường.": "One spelling per line that the tagger looks for (e.g. “COC”, “Biển Đông”). All capitals = case-sensitive.",
+    "Để trống để tạo từ tiêu đề (không dấu, “đ” thành “d”).": "Leave empty to make it from the title (no diacritics, “đ” becomes “d”).",
+    "Đoạn tóm tắt đầu bài.": "The summary paragraph at the top.",
+    "Các đoạn cách nhau một dòng trống. Câu hỏi phỏng vấn bắt đầu bằng “PV: ”.": "Paragraphs separated by a blank line. Interview questions start with “PV: ”.",
+    "tạo lúc": "created at",
+    "cập nhật lúc": "updated at",
+    "văn bản gốc": "raw text",
+    "tệp nhập": "import file",
+    "mã băm nội dung": "content hash",
+    "Có thể đăng bài / Can publish articles": "Can publish articles",
+    "Đã có bài viết với đường dẫn gốc này. / An article with this source URL already exists.": "An article with this source URL already exists.",
+    "slug cũ": "old slug",
+    "địa chỉ cũ": "old address",
+    "thứ tự": "position",
+    "chú thích": "caption",
+    "nguồn ảnh": "photo credit",
+    "ảnh": "photo",
     "ASEAN Archive — tin bài về ngoại giao ASEAN, giữ nguyên văn từ các cơ quan báo chí Việt Nam.": "ASEAN Archive — reporting on ASEAN diplomacy, kept as published by Vietnamese outlets.",
 }
 
@@ -190,7 +215,12 @@ def fill(po_text):
             out.append(block)
             continue
         english = EN[msgid]
-        head = [line for line in lines if line.startswith("#")]
+        # A guess of makemessages ("#, fuzzy" and the old msgid "#|") gives way to the table.
+        head = [
+            line
+            for line in lines
+            if line.startswith("#") and line != "#, fuzzy" and not line.startswith("#|")
+        ]
         head.append(f"msgid {quote(msgid)}")
         if "msgid_plural" in entry:
             singular, plural = english if isinstance(english, tuple) else (english, english)
