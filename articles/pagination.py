@@ -9,8 +9,11 @@ reached by narrowing the list (dates, meeting, theme), as readers do.
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-# Lists (home, tag, outlet and archive pages, the API): 500 pages of 20.
-LIST_WINDOW = 10_000
+# Lists (tag and outlet pages, the API): 50 pages of 20. A page deeper in a tag's list makes
+# the database walk past every article before it, each tested for the tag.
+LIST_WINDOW = 1_000
+# A year's or a month's articles: the date range bounds the walk, so pages go deeper.
+ARCHIVE_WINDOW = 10_000
 # Search results: 25 pages of 20, then "more than 500 results". Ranking reads this many
 # matches (one table row each), so it sets the cost of a search for a common word.
 SEARCH_WINDOW = 500

@@ -23,7 +23,7 @@ from .models import (
     ThemeTag,
     tagged_with,
 )
-from .pagination import WindowPaginator
+from .pagination import ARCHIVE_WINDOW, LIST_WINDOW, WindowPaginator
 from .vocabulary import series_choices
 
 PAGE_SIZE = 20
@@ -120,9 +120,13 @@ class ArticleListMixin:
     context_object_name = "articles"
     # Set by a view that knows how many articles its list holds (a stored count).
     known_count = None
+    window = LIST_WINDOW
 
-    def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(*args, known_count=self.known_count, **kwargs)
+    def get_paginator(self, queryset, *args, **kwargs):
+        window = getattr(queryset, "window", self.window)  # search results have their own
+        return super().get_paginator(
+            queryset, *args, known_count=self.known_count, window=window, **kwargs
+        )
 
     def published(self):
         return Article.objects.published().with_listing_relations()
@@ -234,6 +238,7 @@ class ArchivePeriodView(ArticleListMixin, ListView):
     """The articles of one year, or of one month of a year."""
 
     template_name = "articles/archive_period.html"
+    window = ARCHIVE_WINDOW
 
     def get_queryset(self):
         year, month = self.kwargs["year"], self.kwargs.get("month")

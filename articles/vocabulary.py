@@ -18,7 +18,7 @@ This module depends on nothing but :mod:`articles.text`, so every other module m
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -210,6 +210,11 @@ class Vocabulary:
         """Return the meeting series (meetings.json: the one place they are defined)."""
         return self.meetings["series"]
 
+    @cached_property
+    def partnered_series(self) -> frozenset[str]:
+        """The series of dialogues with a partner (every meeting's ``code`` asks: once)."""
+        return frozenset(s["code"] for s in self.series if s.get("partnered"))
+
 
 def _furniture(data: dict) -> Furniture:
     sections = [normalise_inline(s) for s in data["section_labels"]]
@@ -321,4 +326,4 @@ def series_choices() -> list[tuple[str, str]]:
 
 
 def partnered_series() -> frozenset[str]:
-    return frozenset(s["code"] for s in vocabulary().series if s.get("partnered"))
+    return vocabulary().partnered_series

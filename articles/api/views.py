@@ -30,17 +30,18 @@ from . import serializers
 
 
 class Pagination(PageNumberPagination):
-    """Pages of up to 100 items. ``count`` is exact up to the list's window (10,000 items, 1,000
+    """Pages of up to 100 items. ``count`` is exact up to the list's window (1,000 items, 500
     for a search) and ``count_exact`` says whether it is; pages beyond the window are 404:
-    narrow the list (dates, meeting, theme) to reach older articles."""
+    narrow the list (``published_before``, ``year``) to reach older articles."""
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
     django_paginator_class = WindowPaginator
     window_message = _lazy(
-        "Không có trang này (danh sách chỉ mở tới trang thứ %(window)s mục): hãy thu hẹp bằng "
-        "bộ lọc ngày, hội nghị hoặc chủ đề. / No such page: narrow the list with filters."
+        "Không có trang này: danh sách chỉ mở tới mục thứ %(window)s; hãy thu hẹp bằng bộ lọc "
+        "ngày (published_before, year), hội nghị hoặc chủ đề. / No such page: a list opens up "
+        "to its item %(window)s; narrow it with published_before or year to go further back."
     )
 
     def paginate_queryset(self, queryset, request, view=None):

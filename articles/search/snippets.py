@@ -6,6 +6,7 @@ character. A search page of 20 results never works over each result's whole text
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -20,16 +21,26 @@ SCAN_LIMIT = 20_000
 WINDOW_WIDTHS = 6
 
 
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    return (fold(ch) or ch)[:1] if ch.strip() else ch
+
+
+@lru_cache(maxsize=8192)
+def _key_char(ch: str) -> str:
+    return (search_key(ch) or ch)[:1]
+
+
 def _fold_chars(text: str) -> str:
     """Fold ``text`` one character at a time, so offsets in the result are offsets in
     ``text`` (whole-string folding may merge or split characters)."""
-    return "".join((fold(ch) or ch)[:1] if ch.strip() else ch for ch in text)
+    return "".join(map(_fold_char, text))
 
 
 def _match_spans(text: str, terms) -> list[tuple[int, int]]:
     """Return the (start, end) spans of ``text`` that the terms match, by the search rules:
     at the start of a word, any punctuation between the words of a phrase."""
-    exact = "".join((search_key(ch) or ch)[:1] for ch in text)
+    exact = "".join(map(_key_char, text))
     folded = _fold_chars(text)
     spans = []
     for term in terms:
