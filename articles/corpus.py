@@ -46,7 +46,7 @@ from .importing.decode import decode_input
 from .importing.errors import ImportFailure
 from .importing.pipeline import parse_article
 from .models import Article, Figure, MeetingTag, Outlet, TaggedMeeting, TaggedTheme, ThemeTag
-from .text import fold, search_words, slugify_vi
+from .text import fold, index_pairs, search_words, slugify_vi
 from .vocabulary import fixtures_dir, vocabulary
 
 GENERATED = "generated:corpus"
@@ -103,6 +103,7 @@ class Text:
     folded: str
     distinct: tuple[str, ...]  # the words of ``words``, each once, in order
     distinct_folded: tuple[str, ...]
+    pairs: tuple[str, ...]  # the pairs of neighbouring folded words, each once
 
     @classmethod
     def of(cls, text: str) -> "Text":
@@ -114,6 +115,7 @@ class Text:
             folded,
             tuple(dict.fromkeys(words.split())),
             tuple(dict.fromkeys(folded.split())),
+            tuple(index_pairs(folded).split()),
         )
 
 
@@ -362,6 +364,7 @@ class ArticleMaker:
             search_text="\n".join(words),
             search_folded="\n".join(folded),
             search_words=" ".join(dict.fromkeys(distinct)),
+            search_pairs=" ".join(dict.fromkeys(chain.from_iterable(p.pairs for p in pieces))),
         )
         year = published_on.year
         meeting_ids = self.pick(

@@ -160,9 +160,12 @@ def _create(results: list[ImportResult], status: str):
         )
         article.clean_text()
         if article.title == parsed.title and all(result.prepared.search_columns):
-            article.search_text, article.search_folded, article.search_words = (
-                result.prepared.search_columns
-            )
+            (
+                article.search_text,
+                article.search_folded,
+                article.search_words,
+                article.search_pairs,
+            ) = result.prepared.search_columns
         else:
             article.fill_search_columns()
         articles.append(article)

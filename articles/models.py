@@ -229,7 +229,7 @@ def first_line(column: str):
 
 
 # Long columns that no page or list shows: never read for lists.
-SEARCH_COLUMNS = ("search_text", "search_folded", "search_words")
+SEARCH_COLUMNS = ("search_text", "search_folded", "search_words", "search_pairs")
 LIST_DEFERRED = ("raw_text", *SEARCH_COLUMNS)
 
 # Related articles: candidates are read from this many of an article's tags, this many
@@ -354,6 +354,8 @@ class Article(models.Model):
     search_folded = models.TextField(blank=True, editable=False)
     # Their distinct words: the search index (migration 0009) is built from this column.
     search_words = models.TextField(blank=True, editable=False)
+    # And the pairs of neighbouring folded words: the phrase index (migration 0011).
+    search_pairs = models.TextField(blank=True, editable=False)
     # Their first line (the title's words), kept short and apart by the database: search
     # ranks title matches first, and checking them must not read the whole text.
     search_title = models.GeneratedField(
@@ -457,7 +459,7 @@ class Article(models.Model):
 
     def fill_search_columns(self):
         """Compute the derived search columns (``save`` does; ``bulk_create`` callers must)."""
-        self.search_text, self.search_folded, self.search_words = search_columns(
+        self.search_text, self.search_folded, self.search_words, self.search_pairs = search_columns(
             self.title, self.lead, self.body
         )
 

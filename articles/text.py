@@ -7,6 +7,7 @@
 """
 
 import hashlib
+import itertools
 import re
 import unicodedata
 
@@ -102,12 +103,31 @@ def search_words(text: str) -> str:
     return "\n".join(f" {' '.join(line.split())} " for line in lines)
 
 
-def search_columns(*parts: str) -> tuple[str, str, str]:
+def search_columns(*parts: str) -> tuple[str, str, str, str]:
     """Return an article's derived search columns for its title, lead and body: the exact
-    words, the folded words, and the distinct words of both (what the index holds)."""
+    words, the folded words, the distinct words of both, and the distinct pairs of
+    neighbouring folded words (what the indexes hold)."""
     words = search_words("\n".join(part for part in parts if part))
     folded = fold(words)
-    return words, folded, index_words(words, folded)
+    return words, folded, index_words(words, folded), index_pairs(folded)
+
+
+# Joins the two words of a pair: never part of a word (search_words keeps letters and digits
+# only), and a letter to SQLite's ascii tokenizer, so a pair is one token on both databases.
+PAIR_JOINER = "\u00b7"
+
+
+def word_pairs(line: str) -> list[str]:
+    """Return the pairs of neighbouring words of one line: "a b c" -> ["a·b", "b·c"]."""
+    return [f"{a}{PAIR_JOINER}{b}" for a, b in itertools.pairwise(line.split())]
+
+
+def index_pairs(folded: str) -> str:
+    """Return every distinct pair of neighbouring folded words once, line by line (a phrase
+    never runs across a line): the phrase index, which finds "an ninh hàng hải" by its
+    pairs instead of reading every article holding the four words."""
+    pairs = (pair for line in folded.split("\n") for pair in word_pairs(line))
+    return " ".join(dict.fromkeys(pairs))
 
 
 def index_words(*columns: str) -> str:

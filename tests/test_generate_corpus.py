@@ -99,7 +99,12 @@ def test_meetings_come_from_the_catalogue():
 def test_search_columns_are_those_the_model_computes():
     generate(60)
     for article in Article.objects.order_by("?")[:20]:
-        columns = (article.search_text, article.search_folded, article.search_words)
+        columns = (
+            article.search_text,
+            article.search_folded,
+            article.search_words,
+            article.search_pairs,
+        )
         assert columns == search_columns(article.title, article.lead, article.body)
 
 

@@ -260,6 +260,24 @@ def test_index_follows_edits_deletes_and_bulk_writes(engine):
     assert [a.title for a in found] == ["Bài hàng loạt"]
 
 
+def test_phrases_are_looked_up_by_their_pairs_of_words(engine):
+    from articles.search.index import match_q
+    from articles.search.query import query_terms
+
+    holds = factories.article(title="Tin", lead="Bàn về an ninh hàng hải.", body="")
+    scattered = factories.article(title="Tin", lead="Hàng hải, an ninh.", body="")
+    article = Article.objects.get(pk=holds.pk)
+    assert "an·ninh" in article.search_pairs.split() and "hang·hai" in article.search_pairs
+    # The pair index alone (no phrase check) already leaves out the scattered words.
+    from articles.search.index import IndexMatch
+
+    terms = query_terms('"an ninh hàng"')
+    by_pairs = Article.objects.filter(IndexMatch(terms, pairs=True))
+    assert list(by_pairs) == [holds]
+    assert list(Article.objects.filter(match_q(terms))) == [holds]
+    assert scattered in Article.objects.filter(IndexMatch(terms))  # the words alone do not
+
+
 def test_title_columns_hold_the_first_line_of_the_search_columns(engine):
     article = factories.article(title="Biển Đông: tuyên bố chung", lead="Sapo.", body="")
     article.refresh_from_db()
@@ -339,7 +357,7 @@ def test_migration_indexes_existing_articles_and_reverses():
     executor.migrate(before)
     try:
         old = MigrationExecutor(connection).loader.project_state(before).apps
-        text, folded, _words = search_columns("Biển Đông nóng lên", "", "Bàn về an ninh.")
+        text, folded, *_ = search_columns("Biển Đông nóng lên", "", "Bàn về an ninh.")
         old.get_model("articles", "Article").objects.create(
             title="Biển Đông nóng lên",
             slug="bien-dong-nong-len",
@@ -354,6 +372,8 @@ def test_migration_indexes_existing_articles_and_reverses():
         assert [a.slug for a in search.search_articles(Article.objects.all(), "Biển Đông")] == [
             "bien-dong-nong-len"
         ]
+        phrase = search.search_articles(Article.objects.all(), '"ban ve an ninh"')
+        assert [a.slug for a in phrase] == ["bien-dong-nong-len"]  # the pairs were filled
         MigrationExecutor(connection).migrate(before)  # and back again, cleanly
     finally:
         call_command("migrate", "articles", verbosity=0)

@@ -25,7 +25,7 @@ class Prepared:
     meetings: list[Proposal] = field(default_factory=list)
     themes: list[Proposal] = field(default_factory=list)
     error: str = ""
-    search_columns: tuple[str, str, str] = ("", "", "")
+    search_columns: tuple[str, str, str, str] = ("", "", "", "")
 
 
 def prepare(

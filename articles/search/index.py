@@ -7,6 +7,9 @@ the index for "every word of every term, the last word of each as a prefix" narr
 articles to candidates without reading any text. A term of one word needs nothing more; a
 term of several words is then checked as a phrase on the candidate rows (``phrase_q``).
 
+A phrase's pairs of neighbouring words are also looked up, in the phrase index (migration
+0011), so only the articles holding the phrase, or very nearly, are checked.
+
 Why one index of both kinds of words is enough: a folded term's words are plain ASCII, and
 an exact word starts with a plain ASCII prefix only if its folded form does too; an exact
 term's words carry diacritics, which no folded word has.
@@ -14,6 +17,7 @@ term's words carry diacritics, which no folded word has.
 
 from django.db.models import BooleanField, Expression, F, Q
 
+from ..text import fold, word_pairs
 from .query import Term
 
 
@@ -36,15 +40,41 @@ def _operands(terms, whole, prefix) -> list[str]:
     return operands
 
 
+def term_pairs(term: Term) -> list[str]:
+    """Return the pairs of a term of several words, folded (the phrase index holds folded
+    pairs: an exact phrase's articles are among its folded phrase's)."""
+    return word_pairs(" ".join(fold(word) for word in term.words))
+
+
+def pg_pair_tsquery(terms: list[Term]) -> str:
+    """Return the ``tsquery`` of the terms' pairs, the last pair of each a prefix."""
+    return " & ".join(_pair_operands(terms, lambda pair: f"'{pair}'", lambda pair: f"'{pair}':*"))
+
+
+def fts5_pair_query(terms: list[Term]) -> str:
+    return " AND ".join(_pair_operands(terms, lambda pair: f'"{pair}"', lambda pair: f'"{pair}"*'))
+
+
+def _pair_operands(terms, whole, prefix) -> list[str]:
+    operands = []
+    for term in terms:
+        pairs = term_pairs(term)
+        operands.extend(whole(pair) for pair in pairs[:-1])
+        operands.append(prefix(pairs[-1]))
+    return operands
+
+
 class IndexMatch(Expression):
-    """True for the articles whose indexed words hold every word of ``terms``."""
+    """True for the articles whose indexed words hold every word of ``terms`` (or, with
+    ``pairs``, whose phrase index holds every pair of the terms, all of several words)."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, terms: list[Term], pk=None):
+    def __init__(self, terms: list[Term], pk=None, *, pairs=False):
         super().__init__()
         self.terms = terms
+        self.pairs = pairs
         self.pk = pk if pk is not None else F("pk")
 
     def get_source_expressions(self):
@@ -58,10 +88,20 @@ class IndexMatch(Expression):
         if connection.vendor == "postgresql":
             # "alias"."id" -> "alias"."search_vector": the column of the same table.
             table = pk_sql.rsplit(".", 1)[0]
-            return f"{table}.search_vector @@ %s::tsquery", [*pk_params, pg_tsquery(self.terms)]
+            column, query = (
+                ("search_pair_vector", pg_pair_tsquery(self.terms))
+                if self.pairs
+                else ("search_vector", pg_tsquery(self.terms))
+            )
+            return f"{table}.{column} @@ %s::tsquery", [*pk_params, query]
         if connection.vendor == "sqlite":
-            sql = f"{pk_sql} IN (SELECT rowid FROM article_search WHERE article_search MATCH %s)"
-            return sql, [*pk_params, fts5_query(self.terms)]
+            table, query = (
+                ("article_search_pairs", fts5_pair_query(self.terms))
+                if self.pairs
+                else ("article_search", fts5_query(self.terms))
+            )
+            sql = f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"
+            return sql, [*pk_params, query]
         raise NotImplementedError(f"no search index on {connection.vendor}")
 
 
@@ -74,9 +114,11 @@ def phrase_q(term: Term) -> Q:
 def match_q(terms: list[Term]) -> Q:
     """Return the condition that every term matches: the index, then the phrases."""
     q = Q(IndexMatch(terms))
-    for term in terms:
-        if len(term.words) > 1:
-            q &= phrase_q(term)
+    phrases = [term for term in terms if len(term.words) > 1]
+    if phrases:
+        q &= Q(IndexMatch(phrases, pairs=True))
+    for term in phrases:
+        q &= phrase_q(term)
     return q
 
 

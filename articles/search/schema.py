@@ -41,6 +41,44 @@ SQLITE_FTS = [
     f"INSERT INTO article_search(rowid, words) SELECT id, {SQLITE_WORDS_NEW.replace('new.', '')} "
     "FROM articles_article",
 ]
+# The phrase index (migration 0011): the pairs of neighbouring folded words.
+PG_PAIRS = """
+ALTER TABLE articles_article ADD COLUMN search_pair_vector tsvector GENERATED ALWAYS AS (
+    array_to_tsvector(string_to_array(search_pairs, ' '))
+) STORED;
+CREATE INDEX article_search_pair_vector ON articles_article USING gin (search_pair_vector);
+"""
+PG_PAIRS_DROP = """
+DROP INDEX IF EXISTS article_search_pair_vector;
+ALTER TABLE articles_article DROP COLUMN IF EXISTS search_pair_vector;
+"""
+SQLITE_PAIRS = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS article_search_pairs "
+    "USING fts5(pairs, content='', tokenize='ascii')",
+    """CREATE TRIGGER IF NOT EXISTS article_search_pairs_insert
+    AFTER INSERT ON articles_article BEGIN
+        INSERT INTO article_search_pairs(rowid, pairs) VALUES (new.id, new.search_pairs);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS article_search_pairs_delete
+    AFTER DELETE ON articles_article BEGIN
+        INSERT INTO article_search_pairs(article_search_pairs, rowid, pairs)
+        VALUES ('delete', old.id, old.search_pairs);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS article_search_pairs_update
+    AFTER UPDATE OF search_pairs ON articles_article BEGIN
+        INSERT INTO article_search_pairs(article_search_pairs, rowid, pairs)
+        VALUES ('delete', old.id, old.search_pairs);
+        INSERT INTO article_search_pairs(rowid, pairs) VALUES (new.id, new.search_pairs);
+    END""",
+    "INSERT INTO article_search_pairs(rowid, pairs) SELECT id, search_pairs FROM articles_article",
+]
+SQLITE_PAIRS_DROP = [
+    "DROP TRIGGER IF EXISTS article_search_pairs_insert",
+    "DROP TRIGGER IF EXISTS article_search_pairs_delete",
+    "DROP TRIGGER IF EXISTS article_search_pairs_update",
+    "DROP TABLE IF EXISTS article_search_pairs",
+]
+
 SQLITE_FTS_DROP = [
     "DROP INDEX IF EXISTS article_newest_first",
     "DROP TRIGGER IF EXISTS article_search_insert",
@@ -50,22 +88,29 @@ SQLITE_FTS_DROP = [
 ]
 
 
-def create_index(apps, schema_editor):
+def _run(schema_editor, postgresql, sqlite):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_VECTOR)
+        schema_editor.execute(postgresql)
     elif vendor == "sqlite":
-        for statement in SQLITE_FTS:
+        for statement in sqlite:
             schema_editor.execute(statement)
+
+
+def create_index(apps, schema_editor):
+    _run(schema_editor, PG_VECTOR, SQLITE_FTS)
 
 
 def drop_index(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_VECTOR_DROP)
-    elif vendor == "sqlite":
-        for statement in SQLITE_FTS_DROP:
-            schema_editor.execute(statement)
+    _run(schema_editor, PG_VECTOR_DROP, SQLITE_FTS_DROP)
+
+
+def create_pair_index(apps, schema_editor):
+    _run(schema_editor, PG_PAIRS, SQLITE_PAIRS)
+
+
+def drop_pair_index(apps, schema_editor):
+    _run(schema_editor, PG_PAIRS_DROP, SQLITE_PAIRS_DROP)
 
 
 def ensure_index(using="default", **kwargs):
@@ -77,12 +122,17 @@ def ensure_index(using="default", **kwargs):
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
-    if ("articles", "0009_search_index") not in MigrationRecorder(connection).applied_migrations():
-        return
-    with connection.cursor() as cursor:
-        existed = "article_search" in connection.introspection.table_names(cursor)
-        *create, fill = SQLITE_FTS
-        for statement in create:
-            cursor.execute(statement)
-        if not existed:
-            cursor.execute(fill)
+    applied = MigrationRecorder(connection).applied_migrations()
+    for migration, (table, statements) in {
+        "0009_search_index": ("article_search", SQLITE_FTS),
+        "0011_search_pairs": ("article_search_pairs", SQLITE_PAIRS),
+    }.items():
+        if ("articles", migration) not in applied:
+            continue
+        with connection.cursor() as cursor:
+            existed = table in connection.introspection.table_names(cursor)
+            *create, fill = statements
+            for statement in create:
+                cursor.execute(statement)
+            if not existed:
+                cursor.execute(fill)
