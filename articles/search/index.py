@@ -21,46 +21,29 @@ from ..text import fold, word_pairs
 from .query import Term
 
 
-def pg_tsquery(terms: list[Term]) -> str:
-    """Return the ``tsquery`` literal: every word, the last of each term as a prefix."""
-    return " & ".join(_operands(terms, lambda word: f"'{word}'", lambda word: f"'{word}':*"))
-
-
-def fts5_query(terms: list[Term]) -> str:
-    """Return the FTS5 query: the same words, quoted, the last of each term a prefix."""
-    return " AND ".join(_operands(terms, lambda word: f'"{word}"', lambda word: f'"{word}"*'))
-
-
-def _operands(terms, whole, prefix) -> list[str]:
-    # The words come from search_words: letters and digits only, never a quote mark.
-    operands = []
-    for term in terms:
-        operands.extend(whole(word) for word in term.words[:-1])
-        operands.append(prefix(term.words[-1]))
-    return operands
-
-
 def term_pairs(term: Term) -> list[str]:
     """Return the pairs of a term of several words, folded (the phrase index holds folded
     pairs: an exact phrase's articles are among its folded phrase's)."""
     return word_pairs(" ".join(fold(word) for word in term.words))
 
 
-def pg_pair_tsquery(terms: list[Term]) -> str:
-    """Return the ``tsquery`` of the terms' pairs, the last pair of each a prefix."""
-    return " & ".join(_pair_operands(terms, lambda pair: f"'{pair}'", lambda pair: f"'{pair}':*"))
+def pg_tsquery(token_lists: list[list[str]]) -> str:
+    """Return the ``tsquery`` literal: every token, the last of each list as a prefix."""
+    return " & ".join(_operands(token_lists, "'{}'", "'{}':*"))
 
 
-def fts5_pair_query(terms: list[Term]) -> str:
-    return " AND ".join(_pair_operands(terms, lambda pair: f'"{pair}"', lambda pair: f'"{pair}"*'))
+def fts5_query(token_lists: list[list[str]]) -> str:
+    """Return the FTS5 query: the same tokens, quoted, the last of each list a prefix."""
+    return " AND ".join(_operands(token_lists, '"{}"', '"{}"*'))
 
 
-def _pair_operands(terms, whole, prefix) -> list[str]:
+def _operands(token_lists, whole, prefix) -> list[str]:
+    # Tokens are words of search_words (letters and digits) or pairs of them joined by
+    # PAIR_JOINER: never a quote mark or an operator of either query language.
     operands = []
-    for term in terms:
-        pairs = term_pairs(term)
-        operands.extend(whole(pair) for pair in pairs[:-1])
-        operands.append(prefix(pairs[-1]))
+    for tokens in token_lists:
+        operands.extend(whole.format(token) for token in tokens[:-1])
+        operands.append(prefix.format(tokens[-1]))
     return operands
 
 
@@ -85,23 +68,16 @@ class IndexMatch(Expression):
 
     def as_sql(self, compiler, connection):
         pk_sql, pk_params = compiler.compile(self.pk)
+        tokens = [term_pairs(t) if self.pairs else list(t.words) for t in self.terms]
         if connection.vendor == "postgresql":
-            # "alias"."id" -> "alias"."search_vector": the column of the same table.
+            # "alias"."id" -> "alias"."search_vector": a column of the same table.
             table = pk_sql.rsplit(".", 1)[0]
-            column, query = (
-                ("search_pair_vector", pg_pair_tsquery(self.terms))
-                if self.pairs
-                else ("search_vector", pg_tsquery(self.terms))
-            )
-            return f"{table}.{column} @@ %s::tsquery", [*pk_params, query]
+            column = "search_pair_vector" if self.pairs else "search_vector"
+            return f"{table}.{column} @@ %s::tsquery", [*pk_params, pg_tsquery(tokens)]
         if connection.vendor == "sqlite":
-            table, query = (
-                ("article_search_pairs", fts5_pair_query(self.terms))
-                if self.pairs
-                else ("article_search", fts5_query(self.terms))
-            )
+            table = "article_search_pairs" if self.pairs else "article_search"
             sql = f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"
-            return sql, [*pk_params, query]
+            return sql, [*pk_params, fts5_query(tokens)]
         raise NotImplementedError(f"no search index on {connection.vendor}")
 
 
