@@ -46,7 +46,7 @@ from .importing.decode import decode_input
 from .importing.errors import ImportFailure
 from .importing.pipeline import parse_article
 from .models import Article, Figure, MeetingTag, Outlet, TaggedMeeting, TaggedTheme, ThemeTag
-from .text import fold, index_pairs, search_words, slugify_vi
+from .text import fold, index_pairs, index_tokens, search_words, slugify_vi
 from .vocabulary import fixtures_dir, vocabulary
 
 GENERATED = "generated:corpus"
@@ -344,7 +344,7 @@ class ArticleMaker:
         # time a word appears is in the first piece that has it, so the order is the same.
         pieces = [title, lead, *paragraphs]
         distinct = chain.from_iterable(
-            [*(p.distinct for p in pieces), *(p.distinct_folded for p in pieces)]
+            chain.from_iterable((p.distinct, p.distinct_folded) for p in pieces)
         )
         outlet = rng.choices(self.outlets, cum_weights=self.outlet_weights)[0]
         slug = Article.slug_with_suffix(self.slug_base(title.text), i + 1, self._slug_length)
@@ -363,8 +363,8 @@ class ArticleMaker:
             source_file=GENERATED,
             search_text="\n".join(words),
             search_folded="\n".join(folded),
-            search_words=" ".join(dict.fromkeys(distinct)),
-            search_pairs=" ".join(dict.fromkeys(chain.from_iterable(p.pairs for p in pieces))),
+            search_words=index_tokens(distinct),
+            search_pairs=index_tokens(chain.from_iterable(p.pairs for p in pieces)),
         )
         year = published_on.year
         meeting_ids = self.pick(

@@ -127,14 +127,29 @@ def index_pairs(folded: str) -> str:
     never runs across a line): the phrase index, which finds "an ninh hàng hải" by its
     pairs instead of reading every article holding the four words."""
     pairs = (pair for line in folded.split("\n") for pair in word_pairs(line))
-    return " ".join(dict.fromkeys(pairs))
+    return index_tokens(pairs)
 
 
-def index_words(*columns: str) -> str:
+# What the indexes hold of an article, whatever its size: PostgreSQL refuses a word of more
+# than 2,047 bytes and a tsvector of more than 1 MB. Words are cut to INDEX_WORD_LENGTH
+# characters (a query word as long is looked up as a prefix and checked on the text), and
+# an article keeps its first INDEX_TOKENS distinct words and pairs (a few hundred is usual).
+INDEX_WORD_LENGTH = 100
+INDEX_TOKENS = 20_000
+
+
+def index_tokens(tokens) -> str:
+    distinct = dict.fromkeys(token[:INDEX_WORD_LENGTH] for token in tokens)
+    return " ".join(itertools.islice(distinct, INDEX_TOKENS))
+
+
+def index_words(words: str, folded: str) -> str:
     """Return every distinct word of the search columns once, separated by spaces: the
     search index holds words without positions, so the database builds it from a few
-    hundred words instead of splitting and sorting every word of the text."""
-    return " ".join(dict.fromkeys(word for column in columns for word in column.split()))
+    hundred words instead of splitting and sorting every word of the text. Line by line,
+    exact and folded together, so an article cut at INDEX_TOKENS keeps its first lines."""
+    lines = zip(words.split("\n"), folded.split("\n"), strict=False)
+    return index_tokens(word for pair in lines for line in pair for word in line.split())
 
 
 def slugify_vi(text: str, max_length: int = 0) -> str:

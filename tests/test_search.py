@@ -378,3 +378,21 @@ def test_migration_indexes_existing_articles_and_reverses():
     finally:
         call_command("migrate", "articles", verbosity=0)
         Article.objects.all().delete()
+
+
+def test_words_and_articles_larger_than_the_index_keeps_are_stored_and_found(engine):
+    from articles.text import INDEX_TOKENS
+
+    # 2,400 bytes without a space: more than PostgreSQL keeps of a word; stored all the same.
+    article = factories.article(title="Chữ Hán", lead=f"Mở đầu {'漢' * 800} kết thúc.", body="")
+    other = factories.article(title="Chữ Hán khác", lead=f"Mở đầu {'漢' * 120}字 nữa.", body="")
+    # Longer than the index keeps (100 characters): found by its start, then checked.
+    assert list(search.search_articles(Article.objects.all(), "漢" * 150)) == [article]
+    assert set(search.search_articles(Article.objects.all(), "漢" * 90)) == {article, other}
+    assert list(search.search_articles(Article.objects.all(), f"{'漢' * 120}字")) == [other]
+    assert set(search.search_articles(Article.objects.all(), '"mo dau 漢"')) == {article, other}
+    # Far more distinct words and pairs than the index keeps (PostgreSQL: 1 MB a vector).
+    many = " ".join(f"tu{n}x" for n in range(INDEX_TOKENS + 50))
+    huge = factories.article(title="Bài rất dài", lead="", body=many)
+    assert list(search.search_articles(Article.objects.all(), '"bai rat dai"')) == [huge]
+    assert list(search.search_articles(Article.objects.all(), "tu7x")) == [huge]

@@ -17,7 +17,7 @@ term's words carry diacritics, which no folded word has.
 
 from django.db.models import BooleanField, Expression, F, Q
 
-from ..text import fold, word_pairs
+from ..text import INDEX_WORD_LENGTH, fold, word_pairs
 from .query import Term
 
 
@@ -42,6 +42,7 @@ def _operands(token_lists, whole, prefix) -> list[str]:
     # PAIR_JOINER: never a quote mark or an operator of either query language.
     operands = []
     for tokens in token_lists:
+        tokens = [token[:INDEX_WORD_LENGTH] for token in tokens]  # as the index cut them
         operands.extend(whole.format(token) for token in tokens[:-1])
         operands.append(prefix.format(tokens[-1]))
     return operands
@@ -93,8 +94,10 @@ def match_q(terms: list[Term]) -> Q:
     phrases = [term for term in terms if len(term.words) > 1]
     if phrases:
         q &= Q(IndexMatch(phrases, pairs=True))
-    for term in phrases:
-        q &= phrase_q(term)
+    for term in terms:
+        # A word longer than the index keeps was looked up by its start: check it too.
+        if term in phrases or any(len(word) > INDEX_WORD_LENGTH for word in term.words):
+            q &= phrase_q(term)
     return q
 
 
