@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, MeetingTag, TaggedMeeting, TaggedTheme, ThemeTag, tagged_with
+from .models import Article, MeetingTag, TaggedMeeting, TaggedTheme, ThemeTag
 
 FEED_SIZE = 30
 
@@ -70,7 +70,7 @@ class TagFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def articles(self, obj):
-        return super().articles(obj).filter(tagged_with(self.through, tag=obj))
+        return super().articles(obj).tagged(self.through, obj)
 
 
 class MeetingFeed(TagFeed):

@@ -35,7 +35,7 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 
     def filter(self, qs, value):
         for tag in value or ():
-            qs = qs.filter(tagged_with(self.through, tag=tag))
+            qs = qs.tagged(self.through, tag)
         return qs
 
 

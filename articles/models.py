@@ -232,6 +232,9 @@ def first_line(column: str):
 SEARCH_COLUMNS = ("search_text", "search_folded", "search_words", "search_pairs")
 LIST_DEFERRED = ("raw_text", *SEARCH_COLUMNS)
 
+# A tag with at most this many published articles is read from its own rows (tagged()).
+SMALL_TAG = 5_000
+
 # Related articles: candidates are read from this many of an article's tags, this many
 # newest articles each (see ArticleQuerySet.related_to).
 RELATED_TAGS = 6
@@ -262,6 +265,18 @@ class ArticleQuerySet(models.QuerySet):
             .defer(*LIST_DEFERRED)
         )
 
+    def tagged(self, through, tag):
+        """Return these articles carrying ``tag`` (of ``through``), in an order-friendly way.
+
+        A small tag is read from its own rows (the (tag) index of the tagged items), then its
+        articles by id: a meeting's articles all sit in its year, and walking the ordered
+        index from today back to 2003 to find them would read most of the archive. A large
+        tag fills a page soon along the ordered index, each article tested with EXISTS."""
+        if tag.published_count <= SMALL_TAG:
+            ids = through.objects.filter(tag=tag).values_list("content_object_id", flat=True)
+            return self.filter(pk__in=list(ids))
+        return self.filter(tagged_with(through, tag=tag))
+
     def related_to(self, article):
         """Return the other articles sharing meetings or themes with ``article``, most shared
         first (then newest), annotated with ``shared``: the one ranking pages and API use.
@@ -269,14 +284,14 @@ class ArticleQuerySet(models.QuerySet):
         Bounded at any archive size: the candidates are the newest ``RELATED_CANDIDATES``
         articles of each of the article's first ``RELATED_TAGS`` tags (meetings first), each
         read from the ordered index; only they are ranked by their shared tags."""
-        tags = [(TaggedMeeting, tag.pk) for tag in article.meetings.all()]
-        tags += [(TaggedTheme, tag.pk) for tag in article.themes.all()]
+        tags = [(TaggedMeeting, tag) for tag in article.meetings.all()]
+        tags += [(TaggedTheme, tag) for tag in article.themes.all()]
         if not tags:
             return self.none()
         candidates = set()
-        for through, tag_id in tags[:RELATED_TAGS]:
+        for through, tag in tags[:RELATED_TAGS]:
             rows = (
-                self.filter(tagged_with(through, tag_id=tag_id))
+                self.tagged(through, tag)
                 .exclude(pk=article.pk)
                 .order_by(*NEWEST_FIRST)
                 .values_list("pk", flat=True)
@@ -286,7 +301,7 @@ class ArticleQuerySet(models.QuerySet):
             return self.none()
 
         def shared(through):
-            ids = [tag_id for model, tag_id in tags if model is through]
+            ids = [tag.pk for model, tag in tags if model is through]
             carried = through.objects.filter(content_object=models.OuterRef("pk"), tag_id__in=ids)
             count = carried.order_by().values("content_object").annotate(n=models.Count("pk"))
             return Coalesce(models.Subquery(count.values("n")), 0)

@@ -21,7 +21,6 @@ from .models import (
     TaggedMeeting,
     TaggedTheme,
     ThemeTag,
-    tagged_with,
 )
 from .pagination import ARCHIVE_WINDOW, LIST_WINDOW, WindowPaginator
 from .vocabulary import series_choices
@@ -142,7 +141,7 @@ class TagPageMixin(ArticleListMixin):
         if not self.tag.published_count and not is_staff(self.request.user):
             raise Http404(_("Chưa có bài viết nào được đăng."))
         self.known_count = self.tag.published_count
-        return self.published().filter(tagged_with(self.through, tag=self.tag))
+        return self.published().tagged(self.through, self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
