@@ -396,3 +396,9 @@ def test_words_and_articles_larger_than_the_index_keeps_are_stored_and_found(eng
     huge = factories.article(title="Bài rất dài", lead="", body=many)
     assert list(search.search_articles(Article.objects.all(), '"bai rat dai"')) == [huge]
     assert list(search.search_articles(Article.objects.all(), "tu7x")) == [huge]
+
+
+def test_snippet_finds_a_match_deep_in_one_long_paragraph():
+    text = "Một đoạn rất dài không xuống dòng. " * 120 + "Vấn đề Biển Đông ở cuối."
+    out = search.snippet(text, "bien dong")
+    assert "<mark>Biển Đông</mark>" in out and out.startswith("… ")

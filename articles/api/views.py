@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from articles import services
 from articles.caching import CachedReadMixin
 from articles.filters import ArticleFilter
-from articles.models import Article, MeetingTag, Outlet, ThemeTag
+from articles.models import SEARCH_COLUMNS, Article, MeetingTag, Outlet, ThemeTag
 from articles.pagination import WindowPaginator
 
 from . import serializers
@@ -127,7 +127,8 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
         queryset = Article.objects.visible_to(self.request.user).with_listing_relations()
         if self.action in ("list", "related"):
             return queryset.prefetch_related("figures").defer("body")  # lists show no body
-        return queryset.prefetch_related("figures").defer(None)
+        # The detail shows the body (and, to staff, the raw text), never the search columns.
+        return queryset.prefetch_related("figures").defer(None).defer(*SEARCH_COLUMNS)
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

@@ -66,12 +66,6 @@ class SearchResults:
             return min(len(self.pool), limit)
         return self.matches.order_by().values("pk")[:limit].count()
 
-    def count(self) -> int:
-        return self.matches.count()
-
-    def __len__(self):
-        return self.count()
-
     def __iter__(self):
         return iter(self[:])
 

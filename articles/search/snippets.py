@@ -96,6 +96,9 @@ def _first_match_window(text: str, terms, width: int) -> tuple[int, int] | None:
     offset = 0
     for line in text[:SCAN_LIMIT].split("\n"):
         if line.strip() and _holds(line, terms):
+            if len(line) > WINDOW_WIDTHS * width:  # a long paragraph: find the match in it
+                spans = _match_spans(line, terms)
+                offset += spans[0][0] if spans else 0
             lo = max(0, offset - width)
             return lo, min(len(text), offset + len(line) + width, lo + WINDOW_WIDTHS * width)
         offset += len(line) + 1

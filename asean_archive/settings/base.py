@@ -115,8 +115,12 @@ def cache_settings(url, *, timeout, key_prefix):
     """Return CACHES for a cache URL: Redis for redis:// or rediss://, this process's memory
     for locmem:// or none. Anything else is refused, not silently replaced."""
     scheme = url.partition("://")[0].lower() if url else "locmem"
+    options = {}
     if scheme in {"redis", "rediss"}:
         backend, location = "django.core.cache.backends.redis.RedisCache", url
+        # An unreachable Redis must cost a request a fraction of a second, not hang it: the
+        # page is then served uncached (articles/caching.py logs the error).
+        options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     elif scheme == "locmem":
         backend, location = "django.core.cache.backends.locmem.LocMemCache", "asean-archive"
     else:
@@ -129,6 +133,7 @@ def cache_settings(url, *, timeout, key_prefix):
             "LOCATION": location,
             "TIMEOUT": timeout,
             "KEY_PREFIX": key_prefix,
+            **({"OPTIONS": options} if options else {}),
         }
     }
 
