@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import CASCADE, SET_NULL
 
 from .importing.decode import decode_input
@@ -471,6 +471,7 @@ def corpus_generate(
         for first in range(0, total, batch_size):
             batch = [maker.make(i) for i in range(first, min(first + batch_size, total))]
             _write(batch, report, check_slugs=bool(foreign))
+            reset_queries()  # under DEBUG, Django would keep every batch's SQL in memory
             if progress:
                 progress(len(batch))
     report.seconds = time.perf_counter() - start
