@@ -1,10 +1,12 @@
 """The archive's data: outlets, articles, their figures, and two tag vocabularies."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Coalesce, StrIndex, Substr
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -251,9 +253,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Return what ``user`` may see: everything for staff, published articles otherwise."""
-        if user is not None and user.is_active and user.is_staff:
-            return self.all()
+        """Return what ``user`` may see: staff every article out of the trash (the trash is
+        the admin's), readers published articles only."""
+        from .permissions import may_see_unpublished
+
+        if may_see_unpublished(user):
+            return self.exclude(status=Article.Status.TRASH)
         return self.published()
 
     def with_listing_relations(self):
@@ -324,6 +329,8 @@ class Article(models.Model):
         DRAFT = "draft", _("Bản nháp")
         REVIEW = "review", _("Chờ duyệt")
         PUBLISHED = "published", _("Đã đăng")
+        # Deleted by an editor: gone from readers as a draft is, restorable (articles.trash).
+        TRASH = "trash", _("Thùng rác")
 
     title = models.CharField(_("tiêu đề"), max_length=300)
     slug = models.SlugField(
@@ -359,6 +366,19 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # Raised by one on every recorded change (services.article_save): the admin form and the
+    # API's ETag carry it, so a save over a newer version is refused, never lost.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, db_default=1, editable=False)
+    # The status an article had when it was moved to the trash: restoring gives it back.
+    trashed_from = models.CharField(
+        _("trạng thái trước khi xoá"), max_length=16, choices=Status, blank=True, editable=False
+    )
+    trashed_at = models.DateTimeField(_("xoá lúc"), null=True, blank=True, editable=False)
+    # Tags an editor removed from this article: the tagger never adds them back.
+    # {"meetings": [ids], "themes": [ids]}
+    rejected_tags = models.JSONField(
+        _("thẻ đã gỡ"), default=dict, db_default={}, blank=True, editable=False
+    )
     raw_text = models.TextField(_("văn bản gốc"), blank=True, editable=False)
     source_file = models.CharField(_("tệp nhập"), max_length=255, blank=True, editable=False)
     # Looked up through the index of its unique constraint (below): one index, not two, for
@@ -429,7 +449,7 @@ class Article(models.Model):
         self.fill_search_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS, "slug"}
+            kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS, "slug", "version"}
         with transaction.atomic():
             old_slug, old = None, None
             if self.pk:
@@ -438,11 +458,13 @@ class Article(models.Model):
                     type(self)
                     .objects.select_for_update()
                     .filter(pk=self.pk)
-                    .values_list("slug", "status", "outlet_id", "published_on")
+                    .values_list("slug", "status", "outlet_id", "published_on", "version")
                     .first()
                 )
                 if row is not None:
-                    old_slug, old = row[0], row[1:]
+                    old_slug, old = row[0], row[1:4]
+                    # Every save is a new version (the API's ETag and the admin's check).
+                    self.version = row[4] + 1
             super().save(*args, **kwargs)
             counts.article_saved(self, old, update_fields)
             if old_slug and old_slug != self.slug:
@@ -531,6 +553,75 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class ArticleRevision(models.Model):
+    """One recorded change of an article: who, when, through which path, and the article's
+    whole state after it (fields, meetings, themes, figures; see ``articles.history``)."""
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("trang quản trị")
+        ACTION = "action", _("thao tác hàng loạt")
+        API = "api", _("API")
+        IMPORT = "import", _("nhập bài")
+        RETAG = "retag", _("gắn thẻ lại")
+        MERGE = "merge", _("gộp thẻ")
+        REVERT = "revert", _("khôi phục phiên bản")
+        TRASH = "trash", _("thùng rác")
+        COMMAND = "command", _("lệnh quản trị")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField(_("phiên bản"))
+    created_at = models.DateTimeField(_("lúc"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The name at the time (kept when the account is deleted); "" for commands.
+    user_name = models.CharField(_("tên người sửa"), max_length=150, blank=True)
+    via = models.CharField(_("qua"), max_length=16, choices=Via)
+    summary = models.CharField(_("tóm tắt"), max_length=300, blank=True)
+    data = models.JSONField(_("trạng thái bài"))
+
+    class Meta:
+        verbose_name = _("phiên bản bài viết")
+        verbose_name_plural = _("phiên bản bài viết")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "version"], name="revision_unique_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} v{self.version}"
+
+
+class TagRedirect(models.Model):
+    """A former slug of a meeting, theme or outlet (renamed, or merged into another): its
+    pages, feeds and API address redirect permanently to the one that holds ``target_id``."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("hội nghị")
+        THEME = "theme", _("chủ đề")
+        OUTLET = "outlet", _("cơ quan báo chí")
+
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind)
+    old_slug = models.SlugField(_("slug cũ"), max_length=160)
+    target_id = models.PositiveBigIntegerField(_("chuyển tới (id)"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("địa chỉ cũ của thẻ")
+        verbose_name_plural = _("địa chỉ cũ của thẻ")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "old_slug"], name="tag_redirect_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.old_slug} → {self.target_id}"
 
 
 class ArchiveMonthQuerySet(PublishedCountQuerySet):

@@ -4,16 +4,29 @@ The admin, the management commands and (later) the API all call them, so the
 rules (idempotent import, who may publish, what a merge keeps) live in one place.
 """
 
-from django.core.exceptions import PermissionDenied
+import datetime
+
+from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import F, Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import counts
+from . import counts, history, permissions
 from .importing.prepare import prepare
 from .importing.report import ImportResult
 from .imports import articles_import, meetings_for, themes_for
-from .models import Article, Figure, Outlet, ThemeTag
+from .models import (
+    LIST_DEFERRED,
+    Article,
+    ArticleRevision,
+    Figure,
+    MeetingTag,
+    Outlet,
+    TagRedirect,
+    ThemeTag,
+)
 from .tagging import ThemeMatcher, tag_article, theme_vocabulary_from_fixtures
 from .text import normalise, normalise_inline
 from .vocabulary import vocabulary
@@ -96,72 +109,430 @@ def article_import(
 
 
 # -- editing ----------------------------------------------------------------------
+#
+# Every change to an article goes through ``article_save`` or one of the functions below,
+# whatever the path (admin form, admin action, API, import, re-tag, merge, revert, trash).
+# Each one asks ``permissions`` (``user`` None is the system: commands and the importer),
+# locks the article's row, does nothing when nothing changes, and otherwise raises the
+# article's version by one and records a revision (``history``) and an audit entry.
+
+Via = ArticleRevision.Via
+
+ARTICLE_EDITABLE_FIELDS = (
+    "slug",
+    "title",
+    "lead",
+    "body",
+    "author",
+    "outlet",
+    "source_url",
+    "published_on",
+)
 
 
-def article_set_status(*, article: Article, status: str, user=None) -> Article:
-    """Move an article to ``status``. Publishing, or unpublishing, needs the publish permission."""
-    touches_published = Article.Status.PUBLISHED in (status, article.status)
-    if user is not None and touches_published and not user.has_perm("articles.publish_article"):
-        raise PermissionDenied("Bạn không có quyền đăng bài. / You may not publish articles.")
-    if article.status == status:
-        return article
-    article.status = status
-    article.full_clean()
-    article.save(update_fields=["status", "updated_at"])
-    return article
+class Conflict(Exception):
+    """The article changed after the version an editor started from: saving would lose
+    someone else's change. Carries who changed it, when, and what they changed."""
+
+    def __init__(self, article: Article, expected_version: int):
+        self.article = article
+        self.expected_version = expected_version
+        revisions = list(
+            article.revisions.filter(version__gte=expected_version).order_by("version")
+        )
+        since = revisions[0] if revisions and revisions[0].version == expected_version else None
+        self.latest = revisions[-1] if revisions and revisions[-1] is not since else None
+        newer = [r for r in revisions if r.version > expected_version]
+        self.people = sorted({r.user_name or _("hệ thống") for r in newer})
+        state = history.state_of(article)
+        self.changes = history.diff(since.data if since else None, state) if since else []
+        super().__init__(
+            f"article {article.pk} is at version {article.version}, not {expected_version}"
+        )
 
 
-def article_publish(*, article: Article, user=None) -> Article:
-    return article_set_status(article=article, status=Article.Status.PUBLISHED, user=user)
+def user_name(user) -> str:
+    """Return how the history and the audit log name ``user`` ("" for the system)."""
+    if user is None or not user.is_authenticated:
+        return ""
+    return (user.get_full_name() or user.get_username())[:150]
 
 
-def article_retag(*, article: Article, themes: ThemeMatcher | None = None) -> tuple[int, int]:
-    """Add the tags the tagger finds in the article's current text.
+def _locked(pk) -> Article:
+    """Return the article read after locking its row for this transaction."""
+    return Article.objects.select_for_update().get(pk=pk)
 
-    Tags an editor set are kept: re-tagging only adds. Return (meetings added, themes added).
+
+def _audit(action: str, article, *, user, via: str, detail=None):
+    if not django_apps.is_installed("audit"):
+        return
+    from audit import record
+
+    record(action, actor=user, target=article, via=via, detail=detail or {})
+
+
+def _revision(article, state, *, user, via, summary="", before=None) -> ArticleRevision:
+    """Record ``article``'s state at its current version. An article changed for the first
+    time since history began (imported before it, or loaded in bulk) gets its earlier state
+    recorded first, so every change can be compared and reverted."""
+    if before is not None and not article.revisions.exists():
+        ArticleRevision.objects.create(
+            article=article,
+            version=article.version - 1,
+            via=Via.COMMAND,
+            summary=_("Trạng thái trước khi có lịch sử"),
+            data=before,
+        )
+    return ArticleRevision.objects.create(
+        article=article,
+        version=article.version,
+        user=user if user is not None and user.is_authenticated else None,
+        user_name=user_name(user),
+        via=via,
+        summary=str(summary or history.summary(before, state))[:300],
+        data=state,
+    )
+
+
+def _status_action(old: str | None, new: str) -> str:
+    if old == new:
+        return "change"
+    if new == Article.Status.PUBLISHED:
+        return "publish"
+    if old == Article.Status.PUBLISHED:
+        return "unpublish"
+    return "status"
+
+
+def _rejections(article: Article, before: dict | None, meetings, themes) -> dict:
+    """Return the article's rejected tags after an edit: a tag removed is remembered (the
+    tagger never adds it back), a tag put back is forgotten."""
+    rejected = {key: set(article.rejected_tags.get(key, [])) for key in ("meetings", "themes")}
+    for key, tags in (("meetings", meetings), ("themes", themes)):
+        had = {t["id"] for t in (before or {}).get(key, [])}
+        has = {t.pk for t in tags}
+        rejected[key] = (rejected[key] | (had - has)) - has
+    return {key: sorted(ids) for key, ids in rejected.items() if ids}
+
+
+@transaction.atomic
+def article_save(
+    *,
+    article: Article | None = None,
+    data: dict,
+    user=None,
+    via: str = Via.API,
+    expected_version: int | None = None,
+    summary: str = "",
+) -> Article:
+    """Create an article (``article`` is None) or change it with ``data``; set its tags by
+    the given lists and replace its figures when given.
+
+    Refused (``PermissionDenied``) when ``user`` may not make this change, and
+    (``Conflict``) when ``expected_version`` is given and the article is at another one.
+    Validated whole before anything is written. A save that changes nothing writes nothing.
     """
+    if article is not None and article.pk:
+        current = _locked(article.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise Conflict(current, expected_version)
+        if user is not None:
+            permissions.require_change(user, current)
+        before = history.state_of(current)
+    else:
+        current, before = Article(status=Article.Status.DRAFT), None
+    status = data.get("status", current.status)
+    if status == Article.Status.TRASH and current.status != Article.Status.TRASH:
+        raise ValidationError(
+            {"status": _("Hãy dùng thao tác “Chuyển vào thùng rác”. / Use the trash action.")}
+        )
+    if user is not None:
+        if before is None:
+            permissions.require(permissions.may_add(user, status), "add")
+            if status == Article.Status.PUBLISHED:
+                permissions.require(permissions.may_publish(user), "publish")
+        elif status != current.status:
+            permissions.require_status(user, current, status)
+    current.status = status
+    for name in ARTICLE_EDITABLE_FIELDS:
+        if name in data:
+            setattr(current, name, data[name])
+    if not current.slug and current.title:
+        current.slug = Article.unique_slug(current.title, exclude_pk=current.pk)
+    current.full_clean()
+    old_tags = (list(current.meetings.all()), list(current.themes.all())) if before else ([], [])
+    meetings = list(data["meetings"]) if "meetings" in data else old_tags[0]
+    themes = list(data["themes"]) if "themes" in data else old_tags[1]
+    figures = (
+        [
+            Figure(
+                position=i,
+                caption=normalise(f["caption"]),
+                credit=normalise_inline(f.get("credit", "")),
+            )
+            for i, f in enumerate(data["figures"], start=1)
+        ]
+        if "figures" in data
+        else None
+    )
+    after = history.state_of(
+        current,
+        meetings=meetings,
+        themes=themes,
+        figures=figures if figures is not None else (current.figures.all() if before else []),
+    )
+    if before is not None and history.same(before, after):
+        return current
+    current.rejected_tags = _rejections(current, before, meetings, themes)
+    current.save()  # a new version
+    if "meetings" in data:
+        current.meetings.set(meetings)
+    if "themes" in data:
+        current.themes.set(themes)
+    if figures is not None and (before is None or before["figures"] != after["figures"]):
+        current.figures.all().delete()
+        for figure in figures:
+            figure.article = current
+        Figure.objects.bulk_create(figures)
+    after["slug"] = current.slug  # save() may have made one free
+    _revision(current, after, user=user, via=via, summary=summary, before=before)
+    action = "create" if before is None else _status_action(before["status"], status)
+    detail = {"version": current.version, "fields": history.changed_fields(before, after)}
+    _audit(action, current, user=user, via=via, detail=detail)
+    return current
+
+
+def article_set_status(
+    *, article: Article, status: str, user=None, via: str = Via.ACTION, expected_version=None
+) -> Article:
+    """Move an article to ``status``. Publishing, or unpublishing, needs the publish permission;
+    the trash has its own functions."""
+    if status == Article.Status.TRASH:
+        return article_trash(article=article, user=user, via=via)
+    if article.status == Article.Status.TRASH:
+        raise ValidationError(_("Bài đang ở thùng rác: hãy khôi phục trước. / Restore it first."))
+    return article_save(
+        article=article,
+        data={"status": status},
+        user=user,
+        via=via,
+        expected_version=expected_version,
+    )
+
+
+def article_publish(*, article: Article, user=None, via: str = Via.ACTION) -> Article:
+    return article_set_status(article=article, status=Article.Status.PUBLISHED, user=user, via=via)
+
+
+# -- trash --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_trash(*, article: Article, user=None, via: str = Via.TRASH) -> Article:
+    """Move an article to the trash: gone from readers and counts, kept with its tags,
+    figures and history until restored or purged."""
+    current = _locked(article.pk)
+    if current.status == Article.Status.TRASH:
+        return current
+    if user is not None:
+        permissions.require(permissions.may_trash(user, current), "trash")
+    before = history.state_of(current)
+    current.trashed_from, current.status = current.status, Article.Status.TRASH
+    current.trashed_at = timezone.now()
+    current.save()  # a new version
+    state = {**before, "status": current.status}
+    _revision(current, state, user=user, via=via, summary=_("Chuyển vào thùng rác"), before=before)
+    _audit("trash", current, user=user, via=via, detail={"from": current.trashed_from})
+    return current
+
+
+@transaction.atomic
+def article_restore(*, article: Article, user=None, via: str = Via.TRASH) -> Article:
+    """Take an article out of the trash, back to the status it had (a published one only
+    by a publisher)."""
+    current = _locked(article.pk)
+    if current.status != Article.Status.TRASH:
+        return current
+    if user is not None:
+        permissions.require(permissions.may_restore(user, current), "restore")
+    before = history.state_of(current)
+    status = current.trashed_from or Article.Status.DRAFT
+    if status == Article.Status.PUBLISHED and not current.published_on:
+        status = Article.Status.DRAFT
+    current.status, current.trashed_from, current.trashed_at = status, "", None
+    current.save()  # a new version
+    state = {**before, "status": status}
+    _revision(
+        current, state, user=user, via=via, summary=_("Khôi phục từ thùng rác"), before=before
+    )
+    _audit("restore", current, user=user, via=via, detail={"to": status})
+    return current
+
+
+@transaction.atomic
+def article_purge(*, article: Article, user=None, via: str = Via.TRASH) -> None:
+    """Delete a trashed article for good, with its history (the audit log keeps the deed)."""
+    current = _locked(article.pk)
+    if user is not None:
+        permissions.require(permissions.may_purge(user, current), "purge")
+    elif current.status != Article.Status.TRASH:
+        raise ValidationError(_("Chỉ xoá vĩnh viễn bài trong thùng rác. / Trash it first."))
+    _audit("purge", current, user=user, via=via, detail={"slug": current.slug})
+    current.delete()
+
+
+# -- revert -------------------------------------------------------------------------
+
+
+def _tags_of(model, kind, recorded: list[dict]) -> list:
+    """Return the tags a revision names that still exist: by id, or where a merge or a
+    rename sent their slug."""
+    found = model.objects.in_bulk([t["id"] for t in recorded])
+    tags = []
+    for entry in recorded:
+        tag = found.get(entry["id"])
+        if tag is None:
+            redirect = TagRedirect.objects.filter(kind=kind, old_slug=entry["slug"]).first()
+            tag = model.objects.filter(pk=redirect.target_id).first() if redirect else None
+        if tag is not None and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def article_revert(
+    *, article: Article, revision: ArticleRevision, user=None, expected_version=None
+) -> Article:
+    """Put back ``revision``'s content, tags and figures as a new revision. The status is
+    kept: publishing and unpublishing stay their own decisions."""
+    if revision.article_id != article.pk:
+        raise ValidationError(_("Phiên bản này không thuộc bài viết này."))
+    state = revision.data
+    outlet = state.get("outlet") and Outlet.objects.filter(pk=state["outlet"]["id"]).first()
+    data = {name: state.get(name, "") for name in history.TEXT_FIELDS}
+    data["outlet"] = outlet or None
+    published_on = state.get("published_on")
+    data["published_on"] = datetime.date.fromisoformat(published_on) if published_on else None
+    data["meetings"] = _tags_of(MeetingTag, TagRedirect.Kind.MEETING, state.get("meetings", []))
+    data["themes"] = _tags_of(ThemeTag, TagRedirect.Kind.THEME, state.get("themes", []))
+    data["figures"] = state.get("figures", [])
+    return article_save(
+        article=article,
+        data=data,
+        user=user,
+        via=Via.REVERT,
+        expected_version=expected_version,
+        summary=_("Khôi phục phiên bản %(n)d") % {"n": revision.version},
+    )
+
+
+# -- tags ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_retag(
+    *, article: Article, themes: ThemeMatcher | None = None, user=None, via: str = Via.RETAG
+) -> tuple[int, int]:
+    """Add the tags the tagger finds, with evidence, in the article's current text.
+
+    Tags an editor set are kept, and a tag an editor removed from this article is never
+    added back (``Article.rejected_tags``). Return (meetings added, themes added).
+    """
+    current = _locked(article.pk)
+    if user is not None:
+        permissions.require_change(user, current)
     parts = {
-        "title": [article.title],
-        "lead": [article.lead],
-        "body": article.paragraphs(),
-        "caption": [f.caption for f in article.figures.all() if f.caption],
+        "title": [current.title],
+        "lead": [current.lead],
+        "body": current.paragraphs(),
+        "caption": [f.caption for f in current.figures.all() if f.caption],
     }
-    year = article.published_on.year if article.published_on else None
+    year = current.published_on.year if current.published_on else None
     tags = tag_article(parts, article_year=year, themes=themes or theme_matcher())
-    meetings = meetings_for([p.ref for p in tags.meetings])
-    theme_tags = themes_for([p.ref for p in tags.themes])
-    have_meetings = set(article.meetings.values_list("pk", flat=True))
-    have_themes = set(article.themes.values_list("pk", flat=True))
+    rejected = current.rejected_tags or {}
+    before = history.state_of(current)
+    have_meetings = {t["id"] for t in before["meetings"]} | set(rejected.get("meetings", []))
+    have_themes = {t["id"] for t in before["themes"]} | set(rejected.get("themes", []))
+    meetings = meetings_for([p.ref for p in tags.meetings if p.evidence])
+    theme_tags = themes_for([p.ref for p in tags.themes if p.evidence])
     new_meetings = [
         (meetings[p.ref.identity], p)
         for p in tags.meetings
-        if meetings[p.ref.identity].pk not in have_meetings
+        if p.evidence and meetings[p.ref.identity].pk not in have_meetings
     ]
     new_themes = [
         (theme_tags[p.ref.slug], p)
         for p in tags.themes
-        if theme_tags[p.ref.slug].pk not in have_themes
+        if p.evidence and theme_tags[p.ref.slug].pk not in have_themes
     ]
-    with transaction.atomic():
-        for meeting, proposal in new_meetings:
-            article.meetings.add(meeting, through_defaults={"evidence": proposal.evidence_dicts()})
-        for theme, proposal in new_themes:
-            article.themes.add(theme, through_defaults={"evidence": proposal.evidence_dicts()})
+    if not new_meetings and not new_themes:
+        return 0, 0
+    for meeting, proposal in new_meetings:
+        current.meetings.add(meeting, through_defaults={"evidence": proposal.evidence_dicts()})
+    for theme, proposal in new_themes:
+        current.themes.add(theme, through_defaults={"evidence": proposal.evidence_dicts()})
+    current.save(update_fields=["updated_at"])  # a new version
+    after = history.state_of(current)
+    _revision(current, after, user=user, via=via, before=before)
+    detail = {
+        "meetings": [m.slug for m, _p in new_meetings],
+        "themes": [t.slug for t, _p in new_themes],
+    }
+    _audit("retag", current, user=user, via=via, detail=detail)
     return len(new_meetings), len(new_themes)
 
 
-@transaction.atomic
-def tags_merge(*, target: Model, sources) -> int:
-    """Merge ``sources`` tags into ``target``: their articles get ``target``, they are deleted.
+TAG_KINDS = {MeetingTag: TagRedirect.Kind.MEETING, ThemeTag: TagRedirect.Kind.THEME}
+BULK_BATCH = 1_000
 
-    Works for MeetingTag and ThemeTag. Return the number of articles re-tagged.
+
+def record_bulk_revisions(article_ids, *, user=None, via: str, summary: str = "") -> int:
+    """Raise the version of many articles changed in bulk (a merge, an import) and record
+    a revision of each, a batch at a time. Return how many were recorded."""
+    ids = sorted(set(article_ids))
+    done = 0
+    for start in range(0, len(ids), BULK_BATCH):
+        batch = ids[start : start + BULK_BATCH]
+        if via != Via.IMPORT:
+            Article.objects.filter(pk__in=batch).update(
+                version=F("version") + 1, updated_at=timezone.now()
+            )
+        articles = list(
+            Article.objects.filter(pk__in=batch).select_related(None).defer(*LIST_DEFERRED)
+        )
+        states = history.states_of(articles)
+        ArticleRevision.objects.bulk_create(
+            ArticleRevision(
+                article_id=a.pk,
+                version=a.version,
+                user=user if user is not None and user.is_authenticated else None,
+                user_name=user_name(user),
+                via=via,
+                summary=str(summary)[:300],
+                data=states[a.pk],
+            )
+            for a in articles
+        )
+        done += len(articles)
+    return done
+
+
+@transaction.atomic
+def tags_merge(*, target: Model, sources, user=None, via: str = Via.MERGE) -> int:
+    """Merge ``sources`` tags into ``target``: their articles get ``target``, they are deleted,
+    and their addresses redirect to ``target``.
+
+    Works for MeetingTag and ThemeTag. Return the number of articles re-tagged. Each article
+    whose tags changed gets a revision.
     """
     model = type(target)
     through = model.tagged_items.rel.related_model
-    moved = 0
     sources = list(sources)
     if any(type(source) is not model for source in sources):
         raise ValueError("cannot merge tags of different vocabularies")
+    if user is not None:
+        permissions.require(permissions.may_merge_tags(user, model), "change")
+    kind = TAG_KINDS[model]
+    moved, touched = 0, set()
     for source in sources:
         if source.pk == target.pk:
             continue
@@ -169,6 +540,7 @@ def tags_merge(*, target: Model, sources) -> int:
             through.objects.filter(tag=target).values_list("content_object_id", flat=True)
         )
         for item in through.objects.filter(tag=source):
+            touched.add(item.content_object_id)
             if item.content_object_id in already:
                 item.delete()
             else:
@@ -184,55 +556,26 @@ def tags_merge(*, target: Model, sources) -> int:
                     merged.append(alias)
             target.aliases = "\n".join(merged)
             target.save(update_fields=["aliases"])
+        # The merged tag's addresses (and those that led to it) now lead to the target.
+        TagRedirect.objects.filter(kind=kind, target_id=source.pk).update(target_id=target.pk)
+        TagRedirect.objects.update_or_create(
+            kind=kind, old_slug=source.slug, defaults={"target_id": target.pk}
+        )
+        _audit(
+            "merge",
+            target,
+            user=user,
+            via=via,
+            detail={"merged": source.slug, "name": source.name, "articles": len(touched)},
+        )
         source.delete()
+    TagRedirect.objects.filter(kind=kind, old_slug=target.slug).delete()
     # The rows moved without signals; a merge is rare, so the target is counted again.
     counts.tag_recount(target)
+    record_bulk_revisions(
+        touched,
+        user=user,
+        via=via,
+        summary=_("Gộp thẻ vào “%(target)s”") % {"target": target.name},
+    )
     return moved
-
-
-ARTICLE_EDITABLE_FIELDS = (
-    "slug",
-    "title",
-    "lead",
-    "body",
-    "author",
-    "outlet",
-    "source_url",
-    "published_on",
-)
-
-
-@transaction.atomic
-def article_save(*, article: Article | None = None, data: dict, user=None) -> Article:
-    """Create an article (``article`` is None) or update it with ``data``; set its tags by
-    the given lists and replace its figures when given. A status change needs the publish
-    permission. Validate the whole article before anything is written."""
-    article = article or Article(status=Article.Status.DRAFT)
-    status = data.get("status", article.status)
-    may_publish = user is None or user.has_perm("articles.publish_article")
-    if status != article.status and not may_publish:
-        raise PermissionDenied(_("Chỉ người có quyền đăng bài mới được đổi trạng thái bài viết."))
-    article.status = status
-    for name in ARTICLE_EDITABLE_FIELDS:
-        if name in data:
-            setattr(article, name, data[name])
-    if not article.slug and article.title:
-        article.slug = Article.unique_slug(article.title, exclude_pk=article.pk)
-    article.full_clean()
-    article.save()
-    if "meetings" in data:
-        article.meetings.set(list(data["meetings"]))
-    if "themes" in data:
-        article.themes.set(list(data["themes"]))
-    if "figures" in data:
-        article.figures.all().delete()
-        Figure.objects.bulk_create(
-            Figure(
-                article=article,
-                position=i,
-                caption=normalise(f["caption"]),
-                credit=normalise_inline(f.get("credit", "")),
-            )
-            for i, f in enumerate(data["figures"], start=1)
-        )
-    return article

@@ -23,13 +23,10 @@ from .models import (
     ThemeTag,
 )
 from .pagination import ARCHIVE_WINDOW, LIST_WINDOW, WindowPaginator
+from .permissions import is_staff
 from .vocabulary import series_choices
 
 PAGE_SIZE = 20
-
-
-def is_staff(user):
-    return user.is_active and user.is_staff
 
 
 class HomeView(TemplateView):

@@ -148,11 +148,12 @@ MATRIX = [
     ("GET related", "published", 200, 200, 200, 200),
     ("GET related", "draft", 404, 404, 200, 200),
     ("POST", None, 401, 403, 201, 201),
-    ("PUT", "published", 401, 403, 200, 200),
+    # A live article changes only by a publisher's hand (articles.permissions).
+    ("PUT", "published", 401, 403, 403, 200),
     ("PUT", "draft", 401, 403, 200, 200),
-    ("PATCH", "published", 401, 403, 200, 200),
+    ("PATCH", "published", 401, 403, 403, 200),
     ("PATCH", "draft", 401, 403, 200, 200),
-    ("DELETE", "published", 401, 403, 204, 204),
+    ("DELETE", "published", 401, 403, 403, 204),
     ("DELETE", "draft", 401, 403, 204, 204),
 ]
 
@@ -203,8 +204,10 @@ def test_permission_matrix(users, articles, method, target, who, expected):
         assert db_state() == before, "a read or a refused write changed the database"
     elif method == "POST":
         assert Article.objects.count() == count + 1
-    elif method == "DELETE":
-        assert not Article.objects.filter(pk=article.pk).exists()
+    elif method == "DELETE":  # to the trash: gone from readers, kept for a restore
+        article.refresh_from_db()
+        assert article.status == Article.Status.TRASH
+        assert article.trashed_from == target
     else:
         article.refresh_from_db()
         assert article.title in ("Thay cả bài", "Chỉ sửa tiêu đề")
@@ -247,7 +250,7 @@ def test_editor_writes_with_a_real_token(editor, articles):
     patched = api.patch(detail(slug), {"lead": "Sapo"}, format="json")
     assert patched.status_code == 200
     assert api.delete(detail(slug)).status_code == 204
-    assert not Article.objects.filter(slug=slug).exists()
+    assert Article.objects.get(slug=slug).status == Article.Status.TRASH
 
 
 def test_an_invalid_token_is_401(editor, articles):
@@ -393,19 +396,33 @@ def test_figure_captions_and_credits_are_normalised_to_nfc(editor_api):
 # -- status and publishing -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", ["published", "review"])
-def test_an_editor_cannot_create_with_a_status_other_than_draft(editor_api, status):
+def test_an_editor_cannot_create_a_published_article(editor_api):
     response = editor_api.post(
-        API, {"title": "Bài", "status": status, "published_on": "2021-08-04"}, format="json"
+        API, {"title": "Bài", "status": "published", "published_on": "2021-08-04"}, format="json"
     )
     assert response.status_code == 403
     assert not Article.objects.exists()
 
 
+def test_an_editor_may_create_for_review_and_move_between_draft_and_review(editor_api, articles):
+    """The admin and the API follow one rule: draft <-> review needs no publish permission."""
+    created = editor_api.post(API, {"title": "Bài chờ duyệt", "status": "review"}, format="json")
+    assert created.status_code == 201, created.content
+    slug = articles["draft"].slug
+    assert editor_api.patch(detail(slug), {"status": "review"}, format="json").status_code == 200
+    assert editor_api.patch(detail(slug), {"status": "draft"}, format="json").status_code == 200
+
+
+def test_nobody_writes_the_trash_status(publisher_api, articles):
+    slug = articles["draft"].slug
+    response = publisher_api.patch(detail(slug), {"status": "trash"}, format="json")
+    assert response.status_code == 400
+    assert Article.objects.get(slug=slug).status == Article.Status.DRAFT
+
+
 @pytest.mark.parametrize(
     ("method", "target", "payload"),
     [
-        ("patch", "draft", {"status": "review"}),
         ("patch", "draft", {"status": "published", "published_on": "2021-08-04"}),
         ("patch", "published", {"status": "draft", "title": "Gỡ bài"}),
         (
@@ -424,13 +441,22 @@ def test_an_editor_cannot_change_the_status(editor_api, articles, method, target
 
 
 def test_an_editor_may_send_the_unchanged_status_with_an_edit(editor_api, articles):
-    article = articles["published"]
+    article = articles["draft"]
     response = editor_api.patch(
-        detail(article.slug), {"status": "published", "title": "Sửa bài đã đăng"}, format="json"
+        detail(article.slug), {"status": "draft", "title": "Sửa bản nháp"}, format="json"
     )
     assert response.status_code == 200
     article.refresh_from_db()
-    assert (article.status, article.title) == ("published", "Sửa bài đã đăng")
+    assert (article.status, article.title) == ("draft", "Sửa bản nháp")
+
+
+def test_an_editor_cannot_edit_a_live_article(editor_api, articles):
+    article = articles["published"]
+    before = db_state()
+    response = editor_api.patch(detail(article.slug), {"title": "Sửa bài đã đăng"}, format="json")
+    assert response.status_code == 403
+    assert "publisher" in response.json()["detail"]
+    assert db_state() == before
 
 
 def test_the_publisher_can_publish(publisher_api, articles):
@@ -588,51 +614,51 @@ def test_a_stale_if_match_is_412_and_changes_nothing(editor_api, publisher_api, 
 
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_an_update_with_the_current_etag_succeeds_and_returns_a_new_etag(
-    editor_api, articles, method
+    publisher_api, articles, method
 ):
     slug = articles["published"].slug
-    etag = current_etag(editor_api, slug)
-    response = write(editor_api, method, slug, HTTP_IF_MATCH=etag)
+    etag = current_etag(publisher_api, slug)
+    response = write(publisher_api, method, slug, HTTP_IF_MATCH=etag)
     assert response.status_code == 200, response.content
     assert response["ETag"] != etag
-    assert response["ETag"] == current_etag(editor_api, slug)
+    assert response["ETag"] == current_etag(publisher_api, slug)
     assert response.json()["title"] == "Bản của tôi"
     # The old ETag is now stale; the new one is good for the next write.
-    assert write(editor_api, method, slug, HTTP_IF_MATCH=etag).status_code == 412
-    again = write(editor_api, method, slug, HTTP_IF_MATCH=response["ETag"])
+    assert write(publisher_api, method, slug, HTTP_IF_MATCH=etag).status_code == 412
+    again = write(publisher_api, method, slug, HTTP_IF_MATCH=response["ETag"])
     assert again.status_code == 200
 
 
-def test_a_delete_with_the_current_etag_succeeds(editor_api, articles):
+def test_a_delete_with_the_current_etag_succeeds(publisher_api, articles):
     slug = articles["published"].slug
-    response = write(editor_api, "delete", slug, HTTP_IF_MATCH=current_etag(editor_api, slug))
+    response = write(publisher_api, "delete", slug, HTTP_IF_MATCH=current_etag(publisher_api, slug))
     assert response.status_code == 204
-    assert not Article.objects.filter(slug=slug).exists()
+    assert Article.objects.get(slug=slug).status == Article.Status.TRASH
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
-def test_if_match_is_optional(editor_api, articles, method):
+def test_if_match_is_optional(publisher_api, articles, method):
     """Without If-Match a write is not checked: clients that skip it may overwrite."""
-    response = write(editor_api, method, articles["published"].slug)
+    response = write(publisher_api, method, articles["published"].slug)
     assert response.status_code in (200, 204), response.content
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
-def test_if_match_star_succeeds(editor_api, articles, method):
-    response = write(editor_api, method, articles["published"].slug, HTTP_IF_MATCH="*")
+def test_if_match_star_succeeds(publisher_api, articles, method):
+    response = write(publisher_api, method, articles["published"].slug, HTTP_IF_MATCH="*")
     assert response.status_code in (200, 204), response.content
 
 
-def test_a_patch_of_the_tags_only_changes_the_etag(editor_api, articles):
+def test_a_patch_of_the_tags_only_changes_the_etag(publisher_api, articles):
     slug = articles["published"].slug
-    etag = current_etag(editor_api, slug)
-    response = editor_api.patch(
+    etag = current_etag(publisher_api, slug)
+    response = publisher_api.patch(
         detail(slug), {"meetings": ["arf-28"]}, format="json", HTTP_IF_MATCH=etag
     )
     assert response.status_code == 200
     assert response["ETag"] != etag
-    assert current_etag(editor_api, slug) == response["ETag"]
-    themes = editor_api.patch(
+    assert current_etag(publisher_api, slug) == response["ETag"]
+    themes = publisher_api.patch(
         detail(slug), {"themes": ["covid-19"]}, format="json", HTTP_IF_MATCH=response["ETag"]
     )
     assert themes.status_code == 200
@@ -642,21 +668,21 @@ def test_a_patch_of_the_tags_only_changes_the_etag(editor_api, articles):
 # -- PATCH and PUT semantics ---------------------------------------------------------------
 
 
-def test_patch_of_meetings_replaces_the_list(editor_api, articles):
+def test_patch_of_meetings_replaces_the_list(publisher_api, articles):
     article = articles["published"]
     assert slugs(article, "meetings") == ["amm-54", "som-2021"]
-    response = editor_api.patch(detail(article.slug), {"meetings": ["arf-28"]}, format="json")
+    response = publisher_api.patch(detail(article.slug), {"meetings": ["arf-28"]}, format="json")
     assert response.status_code == 200
     assert [m["slug"] for m in response.json()["meetings"]] == ["arf-28"]
     assert slugs(article, "meetings") == ["arf-28"]
-    emptied = editor_api.patch(detail(article.slug), {"meetings": []}, format="json")
+    emptied = publisher_api.patch(detail(article.slug), {"meetings": []}, format="json")
     assert emptied.json()["meetings"] == []
     assert slugs(article, "meetings") == []
 
 
-def test_patch_without_meetings_keeps_them(editor_api, articles):
+def test_patch_without_meetings_keeps_them(publisher_api, articles):
     article = articles["published"]
-    response = editor_api.patch(detail(article.slug), {"title": "Tiêu đề mới"}, format="json")
+    response = publisher_api.patch(detail(article.slug), {"title": "Tiêu đề mới"}, format="json")
     assert response.status_code == 200
     article.refresh_from_db()
     assert article.title == "Tiêu đề mới"
@@ -667,7 +693,7 @@ def test_patch_without_meetings_keeps_them(editor_api, articles):
     assert article.outlet.slug == "baoquocte-vn"
 
 
-def test_put_replaces_everything_given(editor_api, articles):
+def test_put_replaces_everything_given(publisher_api, articles):
     article = articles["published"]
     payload = {
         "title": "Bài viết thay thế",
@@ -681,7 +707,7 @@ def test_put_replaces_everything_given(editor_api, articles):
         "themes": ["covid-19"],
         "figures": [{"caption": "Ảnh mới 1", "credit": "AFP"}, {"caption": "Ảnh mới 2"}],
     }
-    response = editor_api.put(detail(article.slug), payload, format="json")
+    response = publisher_api.put(detail(article.slug), payload, format="json")
     assert response.status_code == 200, response.content
     article.refresh_from_db()
     assert (article.title, article.lead, article.body, article.author) == (
@@ -702,9 +728,9 @@ def test_put_replaces_everything_given(editor_api, articles):
     assert article.status == Article.Status.PUBLISHED  # not given: unchanged
 
 
-def test_put_needs_the_required_fields(editor_api, articles):
+def test_put_needs_the_required_fields(publisher_api, articles):
     before = db_state()
-    response = editor_api.put(
+    response = publisher_api.put(
         detail(articles["published"].slug), {"lead": "Chỉ có sapo"}, format="json"
     )
     assert response.status_code == 400
@@ -715,18 +741,21 @@ def test_put_needs_the_required_fields(editor_api, articles):
 # -- delete --------------------------------------------------------------------------------
 
 
-def test_delete_is_204_and_the_article_and_its_page_are_gone(editor_api, articles):
+def test_delete_is_204_and_the_article_goes_to_the_trash(publisher_api, articles):
     article = articles["published"]
     public = client_for()
     assert public.get(article.get_absolute_url()).status_code == 200
 
-    response = editor_api.delete(detail(article.slug))
+    response = publisher_api.delete(detail(article.slug))
 
     assert response.status_code == 204
     assert not response.content
-    assert not Article.objects.filter(pk=article.pk).exists()
-    assert not Figure.objects.filter(article_id=article.pk).exists()
-    assert editor_api.get(detail(article.slug)).status_code == 404
+    article.refresh_from_db()
+    assert (article.status, article.trashed_from) == ("trash", "published")
+    # Kept whole for a restore: tags and figures stay.
+    assert Figure.objects.filter(article_id=article.pk).exists()
+    assert slugs(article, "meetings") == ["amm-54", "som-2021"]
+    assert publisher_api.get(detail(article.slug)).status_code == 404
     assert public.get(detail(article.slug)).status_code == 404
     assert public.get(article.get_absolute_url()).status_code == 404
     assert Article.objects.filter(pk=articles["draft"].pk).exists()

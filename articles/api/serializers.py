@@ -7,6 +7,7 @@ from django.utils import translation
 from rest_framework import serializers
 
 from articles.models import Article, Figure, MeetingTag, Outlet, ThemeTag
+from articles.permissions import is_staff
 from articles.services import ARTICLE_EDITABLE_FIELDS
 
 STAFF_ONLY = ("status", "raw_text", "created_at", "updated_at")
@@ -21,8 +22,7 @@ class SelectableFieldsMixin:
         request = self.context.get("request")
         if request is None:
             return fields
-        user = request.user
-        if not (user.is_authenticated and user.is_staff):
+        if not is_staff(request.user):
             for name in STAFF_ONLY:
                 fields.pop(name, None)
         wanted = self.context.get("fields")
@@ -145,11 +145,16 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         slug_field="slug", queryset=ThemeTag.objects.all(), many=True, required=False
     )
     figures = FigureSerializer(many=True, required=False)
+    # The trash is reached by DELETE, never by writing a status.
+    status = serializers.ChoiceField(
+        choices=[c for c in Article.Status.choices if c[0] != Article.Status.TRASH],
+        required=False,
+    )
 
     class Meta:
         model = Article
         fields = [*ARTICLE_EDITABLE_FIELDS, "status", "meetings", "themes", "figures"]
-        extra_kwargs = {"slug": {"required": False}, "status": {"required": False}}
+        extra_kwargs = {"slug": {"required": False}}
 
 
 class MeetingSerializer(LinksMixin, serializers.ModelSerializer):

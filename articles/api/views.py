@@ -25,6 +25,7 @@ from articles.caching import CachedReadMixin
 from articles.filters import ArticleFilter
 from articles.models import SEARCH_COLUMNS, Article, MeetingTag, Outlet, ThemeTag
 from articles.pagination import WindowPaginator
+from articles.permissions import is_staff
 
 from . import serializers
 
@@ -74,14 +75,9 @@ class IsStaffEditorOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        user = request.user
-        if not (user and user.is_authenticated and user.is_staff):
+        if not is_staff(request.user):
             return False
         return super().has_permission(request, view)
-
-
-def is_staff(user):
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 FIELDS_PARAMETER = OpenApiParameter(
@@ -195,7 +191,7 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
         }
         parts = [
             str(article.pk),
-            article.updated_at.isoformat(),
+            str(article.version),
             article.status,
             "staff" if is_staff(self.request.user) else "public",
             json.dumps(shown, sort_keys=True, ensure_ascii=False),
@@ -249,10 +245,11 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
         return self.respond(article, status.HTTP_200_OK)
 
     def destroy(self, request, *args, **kwargs):
+        """Move the article to the trash (restorable in the admin; purged only there)."""
         with transaction.atomic():
             article = self.locked_object()
             self.check_if_match(article)
-            article.delete()
+            self.write(services.article_trash, article=article, via=services.Via.API)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def locked_object(self):
@@ -263,8 +260,12 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
         return self.get_queryset().get(pk=article.pk)
 
     def save(self, article, data):
+        return self.write(services.article_save, article=article, data=data, via=services.Via.API)
+
+    def write(self, service, **kwargs):
+        """Call a write service as the request's user; its refusals become 403 and 400."""
         try:
-            return services.article_save(article=article, data=data, user=self.request.user)
+            return service(user=self.request.user, **kwargs)
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:

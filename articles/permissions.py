@@ -1,0 +1,169 @@
+"""Who may do what: the one rule the admin, the API, the services and the templates ask.
+
+Roles (Django permissions; ``manage.py setup_roles`` makes the two groups):
+- a reader (anonymous, or a logged-in account without staff status) reads published
+  articles only;
+- an editor (staff, with the add/change/delete article permissions) writes drafts and
+  articles in review, moves them between draft and review, tags them, sends a draft to the
+  trash and restores it;
+- a publisher (an editor who also holds ``articles.publish_article``) changes what readers
+  see: publishes, unpublishes, edits a live article, trashes or restores a published one,
+  and purges the trash;
+- a superuser holds every permission.
+
+An editor's change to a live article is refused, not queued: the article keeps what readers
+see until a publisher edits it (or unpublishes it so that an editor can). A pending-revision
+workflow belongs with the review queue; refusing is what keeps the rule simple to trust.
+
+Each ``may_*`` function answers; ``require`` raises ``PermissionDenied`` with the reason an
+editor reads (Vietnamese first, then English).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+PUBLISH = "articles.publish_article"
+PUBLISHED = "published"  # Article.Status.PUBLISHED / TRASH, spelled out: no model import
+TRASH = "trash"
+
+
+def is_staff(user) -> bool:
+    """Return whether ``user`` works in the newsroom (sees drafts, may use the admin)."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def _has(user, codename: str) -> bool:
+    return is_staff(user) and user.has_perm(codename)
+
+
+def may_see_unpublished(user) -> bool:
+    return is_staff(user)
+
+
+def may_publish(user) -> bool:
+    return _has(user, PUBLISH)
+
+
+def may_add(user, status: str = "draft") -> bool:
+    """Create an article (published at once only with the publish permission)."""
+    if not _has(user, "articles.add_article"):
+        return False
+    return status != PUBLISHED or may_publish(user)
+
+
+def is_live(article) -> bool:
+    return article is not None and article.pk is not None and article.status == PUBLISHED
+
+
+def may_change(user, article=None) -> bool:
+    """Edit ``article``'s content and tags (a live one only with the publish permission;
+    a trashed one by nobody: restore it first)."""
+    if not _has(user, "articles.change_article"):
+        return False
+    if article is None:
+        return True
+    if article.status == TRASH:
+        return False
+    return not is_live(article) or may_publish(user)
+
+
+def may_set_status(user, article, status: str) -> bool:
+    """Move ``article`` to ``status`` (publishing or unpublishing needs the permission)."""
+    if status == TRASH:
+        return may_trash(user, article)
+    if not _has(user, "articles.change_article"):
+        return False
+    if PUBLISHED in (article.status, status):
+        return may_publish(user)
+    return True
+
+
+def may_trash(user, article) -> bool:
+    """Move ``article`` to the trash (a published one only with the publish permission)."""
+    if not _has(user, "articles.delete_article") or article.status == TRASH:
+        return False
+    return not is_live(article) or may_publish(user)
+
+
+def may_restore(user, article) -> bool:
+    """Take ``article`` out of the trash, back to the status it had."""
+    if article.status != TRASH or not _has(user, "articles.change_article"):
+        return False
+    return article.trashed_from != PUBLISHED or may_publish(user)
+
+
+def may_purge(user, article=None) -> bool:
+    """Delete a trashed article for good (with its history): the publish permission."""
+    if not (_has(user, "articles.delete_article") and may_publish(user)):
+        return False
+    return article is None or article.status == TRASH
+
+
+def may_revert(user, article) -> bool:
+    """Put back an earlier revision: a change like any other."""
+    return may_change(user, article)
+
+
+def may_merge_tags(user, model) -> bool:
+    """Merge meetings or themes: it deletes the merged ones and re-tags their articles."""
+    meta = model._meta
+    return _has(user, f"{meta.app_label}.delete_{meta.model_name}") and _has(
+        user, f"{meta.app_label}.change_{meta.model_name}"
+    )
+
+
+def may_retag(user, article) -> bool:
+    return may_change(user, article)
+
+
+def may_see_history(user) -> bool:
+    return _has(user, "articles.view_article") or _has(user, "articles.change_article")
+
+
+def refusal(action: str) -> str:
+    """Return the message for a refused ``action``."""
+    messages = {
+        "publish": _(
+            "Chỉ người có quyền đăng bài mới được đăng, gỡ, sửa hoặc xoá bài đang hiển thị. / "
+            "Only a publisher may publish, unpublish, edit or delete a live article."
+        ),
+        "change": _("Bạn không có quyền sửa bài này. / You may not edit this article."),
+        "add": _("Bạn không có quyền tạo bài viết. / You may not create articles."),
+        "trash": _("Bạn không có quyền xoá bài này. / You may not delete this article."),
+        "restore": _("Bạn không có quyền khôi phục bài này. / You may not restore this article."),
+        "purge": _(
+            "Chỉ người có quyền đăng bài mới được xoá vĩnh viễn bài trong thùng rác. / "
+            "Only a publisher may purge the trash."
+        ),
+        "trashed": _(
+            "Bài đang ở thùng rác: hãy khôi phục trước khi sửa. / The article is in the trash: "
+            "restore it first."
+        ),
+    }
+    return messages[action]
+
+
+def require(allowed: bool, action: str) -> None:
+    if not allowed:
+        raise PermissionDenied(refusal(action))
+
+
+def require_change(user, article) -> None:
+    """Raise unless ``user`` may edit ``article``, with the reason."""
+    if may_change(user, article):
+        return
+    if article is not None and article.status == TRASH:
+        raise PermissionDenied(refusal("trashed"))
+    if is_live(article) and _has(user, "articles.change_article"):
+        raise PermissionDenied(refusal("publish"))
+    raise PermissionDenied(refusal("change"))
+
+
+def require_status(user, article, status: str) -> None:
+    if may_set_status(user, article, status):
+        return
+    if status == TRASH:
+        raise PermissionDenied(refusal("trash"))
+    raise PermissionDenied(
+        refusal("publish" if PUBLISHED in (article.status, status) else "change")
+    )
