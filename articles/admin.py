@@ -2,15 +2,31 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import ExtractYear
-from django.shortcuts import render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from . import services
-from .models import Article, Figure, MeetingTag, Outlet, TaggedMeeting, TaggedTheme, ThemeTag
+from . import history, permissions, presence, services
+from .models import (
+    Article,
+    Figure,
+    MeetingTag,
+    Outlet,
+    TaggedMeeting,
+    TaggedTheme,
+    ThemeTag,
+)
 from .search import search_articles
 from .text import slugify_vi
 from .vocabulary import series_choices
@@ -43,10 +59,71 @@ class ArticleAdminForm(forms.ModelForm):
         label=_("Chủ đề"),
     )
 
+    # The version the form was opened at: a save over a newer one is refused (clean()).
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # Set by ArticleAdmin.get_form: whose form this is (the permission rule needs it).
+    user = None
+
     class Meta:
         model = Article
         # The admin's fieldsets choose the other fields.
         fields = ["meetings", "themes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if "status" in self.fields:  # the trash has its own buttons
+            self.fields["status"].choices = [
+                c for c in self.fields["status"].choices if c[0] != Article.Status.TRASH
+            ]
+        if self.instance.pk:
+            self.initial["opened_version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if not self.instance.pk:
+            if self.user is not None and status and not permissions.may_add(self.user, status):
+                self.add_error("status", permissions.refusal("publish"))
+            return cleaned
+        # Locked until the save is over: the admin's view runs in one transaction.
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        expected = cleaned.get("opened_version")
+        if expected is not None and expected != current.version:
+            self.conflict = services.Conflict(current, expected)
+            # Saving again (after reading what changed) overwrites: the form now carries
+            # the version it was compared with.
+            self.data = self.data.copy()
+            self.data["opened_version"] = str(current.version)
+            raise ValidationError(conflict_message(self.conflict))
+        if (
+            self.user is not None
+            and status
+            and status != current.status
+            and not permissions.may_set_status(self.user, current, status)
+        ):
+            self.add_error("status", permissions.refusal("publish"))
+        return cleaned
+
+
+def when(moment) -> str:
+    """Return a time as editors read it: "10:42 02/12/2026" in the newsroom's zone."""
+    return date_format(timezone.localtime(moment), "H:i d/m/Y")
+
+
+def conflict_message(conflict) -> str:
+    """Return the message of a refused stale save: who changed the article, when, what."""
+    latest = conflict.latest
+    return render_to_string(
+        "admin/articles/conflict.html",
+        {
+            "people": ", ".join(conflict.people) or gettext("một người khác"),
+            "when": when(latest.created_at) if latest else "",
+            "via": latest.get_via_display() if latest else "",
+            "changes": conflict.changes,
+        },
+    )
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -142,6 +219,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = [
         "tag_evidence",
+        "rejected_tags_display",
         "raw_text",
         "source_file",
         "content_hash",
@@ -156,6 +234,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "title",
                     "slug",
                     "status",
+                    "opened_version",
                     "published_on",
                     "author",
                     "outlet",
@@ -164,7 +243,10 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         (_("Nội dung"), {"fields": ["lead", "body"]}),
-        (_("Gắn thẻ"), {"fields": ["meetings", "themes", "tag_evidence"]}),
+        (
+            _("Gắn thẻ"),
+            {"fields": ["meetings", "themes", "tag_evidence", "rejected_tags_display"]},
+        ),
         (
             _("Nguồn nhập"),
             {
@@ -173,14 +255,319 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    actions = ["publish", "send_back_to_draft", "retag"]
+    actions = [
+        "publish",
+        "send_to_review",
+        "send_back_to_draft",
+        "retag",
+        "trash",
+        "restore",
+        "purge",
+    ]
     list_per_page = 50
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/history.html"
 
     class Media:
         js = VIETNAMESE_SLUG_MEDIA
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("meetings", "themes")
+        queryset = super().get_queryset(request).prefetch_related("meetings", "themes")
+        # The list shows the trash only when asked for ("trạng thái: Thùng rác").
+        match = request.resolver_match
+        listing = match is not None and match.url_name == "articles_article_changelist"
+        if listing and request.GET.get("status__exact") != Article.Status.TRASH:
+            queryset = queryset.exclude(status=Article.Status.TRASH)
+        return queryset
+
+    # -- the permission rule (articles.permissions) ---------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleting is purging the trash; anything else goes to the trash first."""
+        if obj is None:
+            return permissions.may_purge(request.user)
+        return permissions.may_purge(request.user, obj)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)  # "purge" replaces it
+        return actions
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    # -- saving through the services --------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: save_related saves the article, its tags and figures in one
+        service call (services.article_save), after the inlines are validated."""
+
+    def save_related(self, request, form, formsets, change):
+        data = {
+            name: form.cleaned_data[name]
+            for name in (*services.ARTICLE_EDITABLE_FIELDS, "status", "meetings", "themes")
+            if name in form.cleaned_data
+        }
+        figures = self.figures_data(formsets)
+        if figures is not None:
+            data["figures"] = figures
+        saved = services.article_save(
+            article=form.instance if change else None,
+            data=data,
+            user=request.user,
+            via=services.Via.ADMIN,
+            expected_version=form.cleaned_data.get("opened_version") if change else None,
+        )
+        form.instance.pk, form.instance.slug = saved.pk, saved.slug
+        form.instance.version = saved.version
+        presence.closed(saved.pk, request.user)
+
+    @staticmethod
+    def figures_data(formsets, article=None):
+        """Return the figures after the inline's changes, in their order, or None when the
+        inline changed nothing. Figures the inline did not post are kept as they are."""
+        for formset in formsets:
+            if formset.model is not Figure or not formset.has_changed():
+                continue
+            figures = {
+                f.pk: (f.position, f.pk, {"caption": f.caption, "credit": f.credit})
+                for f in (formset.instance.figures.all() if formset.instance.pk else [])
+            }
+            new = 0
+            for figure_form in formset.forms:
+                values = getattr(figure_form, "cleaned_data", None) or {}
+                existing = figure_form.instance.pk
+                if values.get("DELETE") or (not values and existing is None):
+                    figures.pop(existing, None)
+                    continue
+                if not values:
+                    continue
+                row = {"caption": values.get("caption", ""), "credit": values.get("credit", "")}
+                if not (row["caption"] or row["credit"]):
+                    figures.pop(existing, None)
+                    continue
+                key = existing if existing is not None else f"new{new}"
+                new += existing is None
+                figures[key] = (values.get("position") or 0, existing or 10**12 + new, row)
+            return [row for _p, _k, row in sorted(figures.values(), key=lambda f: f[:2])]
+        return None
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The inlines were not saved by their formsets (the service saved the figures).
+        if add:
+            return [{"added": {}}]
+        return [{"changed": {"fields": form.changed_data}}] if form.changed_data else []
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.Conflict:
+            # Only when another save slipped in after the form's own check (SQLite).
+            self.message_user(
+                request,
+                _("Bài vừa được người khác lưu; hãy mở lại và sửa lại. / Saved by someone else."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and request.method == "GET":
+            if permissions.may_change(request.user, obj):
+                others = presence.opened(obj.pk, request.user, services.user_name(request.user))
+                for other in others:
+                    since = timezone.datetime.fromtimestamp(other["since"], tz=timezone.UTC)
+                    self.message_user(
+                        request,
+                        _("Đang được %(name)s sửa từ %(time)s. / Being edited by %(name)s.")
+                        % {
+                            "name": other["name"],
+                            "time": date_format(timezone.localtime(since), "H:i"),
+                        },
+                        messages.WARNING,
+                    )
+            extra_context.update(self.article_tools(request, obj))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def article_tools(self, request, obj) -> dict:
+        user = request.user
+        return {
+            "may_trash": permissions.may_trash(user, obj),
+            "may_restore": permissions.may_restore(user, obj),
+            "is_trashed": obj.status == Article.Status.TRASH,
+        }
+
+    # -- history, compare, revert, trash ----------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                wrap(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version>/revert/",
+                wrap(self.revert_view),
+                name="articles_article_revert",
+            ),
+            path(
+                "<path:object_id>/trash/",
+                wrap(require_POST(self.trash_view)),
+                name="articles_article_trash",
+            ),
+            path(
+                "<path:object_id>/restore/",
+                wrap(require_POST(self.restore_view)),
+                name="articles_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_object(self, request, object_id) -> Article:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not (self.has_view_or_change_permission(request, obj)):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.history_object(request, object_id)
+        revisions = list(obj.revisions.order_by("-version"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Lịch sử: %s") % obj,
+            "subtitle": None,
+            "opts": self.opts,
+            "object": obj,
+            "revisions": [
+                {
+                    "revision": r,
+                    "when": when(r.created_at),
+                    "current": r.version == obj.version,
+                }
+                for r in revisions
+            ],
+            "may_revert": permissions.may_revert(request.user, obj),
+            **(extra_context or {}),
+        }
+        return render(request, self.object_history_template, context)
+
+    def compare_view(self, request, object_id):
+        obj = self.history_object(request, object_id)
+        revisions = obj.revisions.all()
+
+        def version(name, default):
+            value = request.GET.get(name, "")
+            return int(value) if value.isdigit() else default
+
+        newer = version("b", obj.version)
+        older = version("a", newer - 1)
+        if older > newer:
+            older, newer = newer, older
+        b = get_object_or_404(revisions, version=newer)
+        a = revisions.filter(version=older).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("So sánh phiên bản %(a)s và %(b)s") % {"a": older, "b": newer},
+            "opts": self.opts,
+            "object": obj,
+            "a": a,
+            "b": b,
+            "a_when": when(a.created_at) if a else "",
+            "b_when": when(b.created_at),
+            "changes": history.diff(a.data if a else None, b.data),
+        }
+        return render(request, "admin/articles/article/compare.html", context)
+
+    def revert_view(self, request, object_id, version):
+        obj = self.history_object(request, object_id)
+        revision = get_object_or_404(obj.revisions, version=version)
+        change_url = reverse("admin:articles_article_change", args=[obj.pk])
+        if request.method == "POST":
+            expected = request.POST.get("version", "")
+            try:
+                services.article_revert(
+                    article=obj,
+                    revision=revision,
+                    user=request.user,
+                    expected_version=int(expected) if expected.isdigit() else None,
+                )
+            except PermissionDenied as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            except services.Conflict as conflict:
+                self.message_user(request, conflict_message(conflict), messages.ERROR)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Đã khôi phục phiên bản %(n)d (thành phiên bản mới).")
+                    % {"n": revision.version},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        current = history.state_of(obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Khôi phục phiên bản %(n)d?") % {"n": revision.version},
+            "opts": self.opts,
+            "object": obj,
+            "revision": revision,
+            "when": when(revision.created_at),
+            "changes": history.diff(current, {**revision.data, "status": obj.status}),
+            "may_revert": permissions.may_revert(request.user, obj),
+        }
+        return render(request, "admin/articles/article/revert_confirm.html", context)
+
+    def trash_view(self, request, object_id):
+        obj = self.history_object(request, object_id)
+        try:
+            services.article_trash(article=obj, user=request.user, via=services.Via.TRASH)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        self.message_user(
+            request,
+            _("Đã chuyển “%(title)s” vào thùng rác.") % {"title": obj.title},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+
+    def restore_view(self, request, object_id):
+        obj = self.history_object(request, object_id)
+        try:
+            services.article_restore(article=obj, user=request.user)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request, _("Đã khôi phục “%(title)s”.") % {"title": obj.title}, messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
+    def delete_model(self, request, obj):
+        services.article_purge(article=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_purge(article=article, user=request.user)
+
+    @admin.display(description=_("thẻ đã gỡ (bộ gắn thẻ không thêm lại)"))
+    def rejected_tags_display(self, obj):
+        rejected = (obj.rejected_tags or {}) if obj is not None else {}
+        names = [m.code for m in MeetingTag.objects.filter(pk__in=rejected.get("meetings", []))]
+        names += [t.name for t in ThemeTag.objects.filter(pk__in=rejected.get("themes", []))]
+        return ", ".join(names) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         return search_articles(queryset, search_term), False
@@ -214,47 +601,53 @@ class ArticleAdmin(admin.ModelAdmin):
     def theme_list(self, obj):
         return ", ".join(t.name for t in obj.themes.all())
 
-    def save_model(self, request, obj, form, change):
-        if change and "status" in form.changed_data:
-            old = Article.objects.get(pk=obj.pk).status
-            touches = Article.Status.PUBLISHED in (old, obj.status)
-            if touches and not request.user.has_perm("articles.publish_article"):
-                raise PermissionDenied
-        elif (
-            not change
-            and obj.status == Article.Status.PUBLISHED
-            and not request.user.has_perm("articles.publish_article")
-        ):
-            raise PermissionDenied
-        if change and "slug" in form.changed_data and not obj.slug:
-            obj.slug = Article.unique_slug(obj.title, exclude_pk=obj.pk)
-        super().save_model(request, obj, form, change)
-
-    def _set_status(self, request, queryset, status, done_message):
+    def _each(self, request, queryset, allowed, write, done_message):
+        """Apply ``write`` to every selected article, or to none: the whole selection is
+        refused when the rule refuses one of them."""
         articles = list(queryset)
-        # Refuse the whole selection, not the part after the first published article.
-        touches_published = any(Article.Status.PUBLISHED in (status, a.status) for a in articles)
-        if touches_published and not request.user.has_perm("articles.publish_article"):
-            self.message_user(request, _("Bạn không có quyền đăng bài."), messages.ERROR)
+        refused = [a for a in articles if not allowed(request.user, a)]
+        if refused:
+            self.message_user(
+                request,
+                _("Không thực hiện: bạn không có quyền với %(n)d bài đã chọn (ví dụ “%(title)s”).")
+                % {"n": len(refused), "title": refused[0].title},
+                messages.ERROR,
+            )
             return
-        changed, refused = 0, []
+        changed, failed = 0, []
         for article in articles:
             try:
-                services.article_set_status(article=article, status=status, user=request.user)
+                write(article)
                 changed += 1
-            except PermissionDenied:
-                self.message_user(request, _("Bạn không có quyền đăng bài."), messages.ERROR)
-                return
             except ValidationError as exc:
-                refused.append(f"“{article}”: {' '.join(exc.messages)}")
+                failed.append(f"“{article}”: {' '.join(exc.messages)}")
+            except PermissionDenied as exc:
+                failed.append(f"“{article}”: {exc}")
         if changed:
             self.message_user(request, done_message % {"n": changed}, messages.SUCCESS)
-        for line in refused:
+        for line in failed:
             self.message_user(request, line, messages.ERROR)
+
+    def _set_status(self, request, queryset, status, done_message):
+        self._each(
+            request,
+            queryset,
+            lambda user, a: (
+                a.status != Article.Status.TRASH and permissions.may_set_status(user, a, status)
+            ),
+            lambda a: services.article_set_status(
+                article=a, status=status, user=request.user, via=services.Via.ACTION
+            ),
+            done_message,
+        )
 
     @admin.action(description=_("Đăng các bài đã chọn"), permissions=["change"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Article.Status.PUBLISHED, _("Đã đăng %(n)d bài."))
+
+    @admin.action(description=_("Gửi duyệt"), permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._set_status(request, queryset, Article.Status.REVIEW, _("Đã gửi duyệt %(n)d bài."))
 
     @admin.action(description=_("Trả về bản nháp"), permissions=["change"])
     def send_back_to_draft(self, request, queryset):
@@ -265,15 +658,68 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Chạy lại bộ gắn thẻ (chỉ thêm thẻ)"), permissions=["change"])
     def retag(self, request, queryset):
         matcher = services.theme_matcher()
-        added_m = added_t = 0
-        for article in queryset.prefetch_related("figures"):
-            m, t = services.article_retag(article=article, themes=matcher)
-            added_m += m
-            added_t += t
-        self.message_user(
+        added = {"m": 0, "t": 0}
+
+        def retag_one(article):
+            m, t = services.article_retag(article=article, themes=matcher, user=request.user)
+            added["m"] += m
+            added["t"] += t
+
+        self._each(request, queryset, permissions.may_retag, retag_one, "")
+        if not any(m.level == messages.ERROR for m in messages.get_messages(request)):
+            self.message_user(
+                request,
+                _("Đã gắn thêm %(m)d hội nghị và %(t)d chủ đề.") % added,
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Chuyển vào thùng rác"), permissions=["change"])
+    def trash(self, request, queryset):
+        self._each(
             request,
-            _("Đã gắn thêm %(m)d hội nghị và %(t)d chủ đề.") % {"m": added_m, "t": added_t},
-            messages.SUCCESS,
+            queryset,
+            permissions.may_trash,
+            lambda a: services.article_trash(article=a, user=request.user),
+            _("Đã chuyển %(n)d bài vào thùng rác."),
+        )
+
+    @admin.action(description=_("Khôi phục từ thùng rác"), permissions=["change"])
+    def restore(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            permissions.may_restore,
+            lambda a: services.article_restore(article=a, user=request.user),
+            _("Đã khôi phục %(n)d bài."),
+        )
+
+    @admin.action(description=_("Xoá vĩnh viễn (chỉ bài trong thùng rác)"), permissions=["delete"])
+    def purge(self, request, queryset):
+        articles = list(queryset)
+        if not all(permissions.may_purge(request.user, a) for a in articles):
+            self.message_user(
+                request,
+                _("Chỉ xoá vĩnh viễn được bài trong thùng rác, với quyền đăng bài."),
+                messages.ERROR,
+            )
+            return None
+        if request.POST.get("confirmed") == "yes":
+            for article in articles:
+                services.article_purge(article=article, user=request.user)
+            self.message_user(
+                request, _("Đã xoá vĩnh viễn %(n)d bài.") % {"n": len(articles)}, messages.SUCCESS
+            )
+            return None
+        return render(
+            request,
+            "admin/articles/article/purge_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Xoá vĩnh viễn?"),
+                "articles": articles,
+                "opts": self.opts,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
         )
 
 
@@ -313,7 +759,9 @@ class MergeTagsAdminMixin:
             if target is None:
                 self.message_user(request, _("Thẻ đích không hợp lệ."), messages.ERROR)
                 return None
-            moved = services.tags_merge(target=target, sources=[t for t in tags if t != target])
+            moved = services.tags_merge(
+                target=target, sources=[t for t in tags if t != target], user=request.user
+            )
             self.message_user(
                 request,
                 _("Đã gộp %(n)d thẻ vào “%(target)s” (%(moved)d bài được chuyển).")

@@ -430,7 +430,9 @@ def test_adding_with_empty_slug_makes_a_vietnamese_slug(editor_client):
 
 
 def test_emptying_the_slug_on_change_makes_it_again_from_the_title(editor_client):
-    article = factories.article(title="Đối thoại Biển Đông", slug="tam-thoi")
+    article = factories.article(
+        title="Đối thoại Biển Đông", slug="tam-thoi", status=Article.Status.REVIEW
+    )
     assert (
         editor_client.post(change_url(article), article_form_data(article, slug="")).status_code
         == 302
@@ -445,7 +447,7 @@ def test_emptying_the_slug_on_change_makes_it_again_from_the_title(editor_client
     article.refresh_from_db()
     assert article.slug == "doi-thoai-bien-dong"
     # Another article's is.
-    other = factories.article(title="Bài khác", slug="bai-khac")
+    other = factories.article(title="Bài khác", slug="bai-khac", status=Article.Status.REVIEW)
     data = article_form_data(other, slug="", title="Đối thoại Biển Đông")
     assert editor_client.post(change_url(other), data).status_code == 302
     other.refresh_from_db()
@@ -457,7 +459,11 @@ def test_editor_without_publish_permission_cannot_publish_via_change_form(
 ):
     data = article_form_data(imported_article, status=Article.Status.PUBLISHED, title="Tựa mới")
     response = editor_client.post(change_url(imported_article), data)
-    assert response.status_code == 403
+    # Refused on the form, with the reason beside the status and the input kept.
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "publisher" in " ".join(form.errors["status"])
+    assert form["title"].value() == "Tựa mới"
     imported_article.refresh_from_db()
     assert imported_article.status == Article.Status.REVIEW
     assert imported_article.title == "Bộ trưởng Ngoại giao dự AMM-54"
@@ -467,7 +473,9 @@ def test_editor_without_publish_permission_cannot_add_a_published_article(editor
     data = article_form_data(
         Article(title="Bài đăng thẳng", status=Article.Status.PUBLISHED), published_on="2021-08-02"
     )
-    assert editor_client.post(ARTICLE_ADD, data).status_code == 403
+    response = editor_client.post(ARTICLE_ADD, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["status"]
     assert not Article.objects.exists()
 
 
@@ -538,6 +546,7 @@ def test_editor_can_send_an_unpublished_article_back_to_draft(editor_client):
 def test_retag_adds_tags_found_in_the_text_and_keeps_editors_tags(editor_client, vocabulary):
     by_hand = factories.theme(name="Gắn tay", slug="gan-tay")
     article = factories.article(
+        status=Article.Status.REVIEW,
         body="Tại AMM-54, các bộ trưởng thảo luận về Biển Đông.",
         published_on=datetime.date(2021, 8, 2),
         themes=[by_hand],
