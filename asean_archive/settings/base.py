@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "taggit",
     "articles",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Attributes the audit log's entries to the request's user (read only when one is written).
+    "audit.middleware.AuditActorMiddleware",
     # After the user and the language are known; anonymous readers only.
     "articles.caching.PageCacheFetchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
