@@ -17,6 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from audit.admin_mixin import AuditedAdminMixin
+
 from . import history, permissions, presence, services
 from .models import (
     Article,
@@ -742,6 +744,38 @@ class TagAdminForm(forms.ModelForm):
         return slug
 
 
+class VocabularyDeleteMixin:
+    """Deleting a meeting, theme or outlet asks first and says how many articles carry it,
+    counted on the index, never by listing every tagged row (a theme may have 500,000)."""
+
+    def articles_of(self, obj) -> tuple[int, int]:
+        """Return (articles, published articles) of ``obj``."""
+        return obj.tagged_items.count(), obj.published_count
+
+    def get_deleted_objects(self, objs, request):
+        objs = list(objs)
+        total = published = 0
+        for obj in objs:
+            n, p = self.articles_of(obj)
+            total, published = total + n, published + p
+        summary = {
+            str(self.opts.verbose_name_plural): len(objs),
+            str(_("bài viết mang thẻ (chỉ gỡ thẻ, bài vẫn còn)")): total,
+        }
+        deleted = [str(obj) for obj in objs]
+        if total:
+            self.message_user(
+                request,
+                _(
+                    "%(n)d bài viết đang mang thẻ này (%(p)d bài đã đăng). Xoá thẻ sẽ gỡ nó khỏi "
+                    "các bài đó; nếu thẻ trùng với thẻ khác, hãy gộp thay vì xoá."
+                )
+                % {"n": total, "p": published},
+                messages.WARNING,
+            )
+        return deleted, summary, set(), []
+
+
 class MergeTagsAdminMixin:
     """An action that merges the selected tags into one the editor picks."""
 
@@ -783,7 +817,9 @@ class MergeTagsAdminMixin:
 
 
 @admin.register(MeetingTag)
-class MeetingTagAdmin(MergeTagsAdminMixin, admin.ModelAdmin):
+class MeetingTagAdmin(
+    AuditedAdminMixin, VocabularyDeleteMixin, MergeTagsAdminMixin, admin.ModelAdmin
+):
     form = TagAdminForm
     list_display = ["name", "code_display", "series", "number", "year", "place", "article_count"]
     list_filter = ["series", "year"]
@@ -814,7 +850,9 @@ class MeetingTagAdmin(MergeTagsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ThemeTag)
-class ThemeTagAdmin(MergeTagsAdminMixin, admin.ModelAdmin):
+class ThemeTagAdmin(
+    AuditedAdminMixin, VocabularyDeleteMixin, MergeTagsAdminMixin, admin.ModelAdmin
+):
     form = TagAdminForm
     list_display = ["name", "slug", "name_en", "article_count"]
     search_fields = ["name", "slug", "aliases"]
@@ -830,7 +868,7 @@ class ThemeTagAdmin(MergeTagsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "domain", "slug", "article_count"]
     search_fields = ["name", "domain"]
     fields = ["name", "domain", "slug"]
@@ -838,3 +876,16 @@ class OutletAdmin(admin.ModelAdmin):
     @admin.display(description=_("số bài đã đăng"), ordering="published_count")
     def article_count(self, obj):
         return obj.published_count
+
+    def get_deleted_objects(self, objs, request):
+        """An outlet with articles cannot be deleted (they keep it): say how many, without
+        listing them all."""
+        objs = list(objs)
+        held = [(o, o.articles.count()) for o in objs]
+        protected = [_("%(outlet)s: %(n)d bài viết") % {"outlet": o, "n": n} for o, n in held if n]
+        return (
+            [str(o) for o in objs],
+            {str(self.opts.verbose_name_plural): len(objs)},
+            set(),
+            protected,
+        )

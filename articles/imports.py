@@ -11,11 +11,12 @@ savepoint, so two imports of the same files give one article each and no false f
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 
-from . import caching, counts
+from . import auditing, caching, counts, history
 from .importing.prepare import Prepared
 from .importing.report import ImportResult
 from .models import (
     Article,
+    ArticleRevision,
     Figure,
     MeetingTag,
     Outlet,
@@ -194,7 +195,43 @@ def _create(results: list[ImportResult], status: str):
     TaggedTheme.objects.bulk_create(tagged_themes)
     # bulk_create sends no signals: one delta for the whole batch.
     counts.articles_imported(articles, tagged_meetings, tagged_themes)
+    _record_history(articles, results, meetings, themes, figures)
     caching.content_changed()
+
+
+def _record_history(articles, results, meetings, themes, figures):
+    """Record each new article's first revision and its audit entry, from what the batch
+    holds in memory: two inserts for the whole batch."""
+    by_article = {}
+    for figure in figures:
+        by_article.setdefault(figure.article_id, []).append(figure)
+    revisions, entries = [], []
+    for article, result in zip(articles, results, strict=True):
+        state = history.state_of(
+            article,
+            meetings=[meetings[p.ref.identity] for p in result.prepared.meetings],
+            themes=[themes[p.ref.slug] for p in result.prepared.themes],
+            figures=by_article.get(article.pk, []),
+        )
+        revisions.append(
+            ArticleRevision(
+                article=article,
+                version=article.version,
+                via=ArticleRevision.Via.IMPORT,
+                summary=f"Nhập từ {article.source_file}"[:300],
+                data=state,
+            )
+        )
+        entries.append(
+            {
+                "action": "import_article",
+                "target": article,
+                "via": "import",
+                "detail": {"file": article.source_file, "status": article.status},
+            }
+        )
+    ArticleRevision.objects.bulk_create(revisions)
+    auditing.record_many(entries)
 
 
 def _file_name(source_file: str) -> str:

@@ -6,14 +6,13 @@ rules (idempotent import, who may publish, what a merge keeps) live in one place
 
 import datetime
 
-from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import counts, history, permissions
+from . import auditing, counts, history, permissions
 from .importing.prepare import prepare
 from .importing.report import ImportResult
 from .imports import articles_import, meetings_for, themes_for
@@ -164,11 +163,7 @@ def _locked(pk) -> Article:
 
 
 def _audit(action: str, article, *, user, via: str, detail=None):
-    if not django_apps.is_installed("audit"):
-        return
-    from audit import record
-
-    record(action, actor=user, target=article, via=via, detail=detail or {})
+    auditing.record(action, article, user=user, via=via, detail=detail)
 
 
 def _revision(article, state, *, user, via, summary="", before=None) -> ArticleRevision:

@@ -260,14 +260,17 @@ def test_admin_actions_publish_and_unpublish(publisher_client, tags):
     assert assert_exact()["meetings"] == {}
 
 
-def test_admin_bulk_delete(publisher, client, tags):
-    publisher.is_superuser = True  # delete_selected checks the deletion of related rows too
-    publisher.save()
+def test_admin_bulk_trash_and_purge(publisher, client, tags):
     client.force_login(publisher)
     articles = [save(tags, title=f"Bài {n}", status=PUBLISHED) for n in range(3)]
     keep = articles.pop()
-    data = {"action": "delete_selected", "_selected_action": [a.pk for a in articles]}
-    response = client.post(ADMIN_ARTICLES, {**data, "post": "yes"})
+    selected = [a.pk for a in articles]
+    response = client.post(ADMIN_ARTICLES, {"action": "trash", "_selected_action": selected})
+    assert response.status_code == 302
+    # In the trash: uncounted, as drafts are.
+    assert assert_exact()["meetings"] == {"amm-54": 1, "som-2021": 1}
+    data = {"action": "purge", "_selected_action": selected, "confirmed": "yes"}
+    response = client.post(f"{ADMIN_ARTICLES}?status__exact=trash", data)
     assert response.status_code == 302
     assert list(Article.objects.all()) == [keep]
     assert assert_exact()["meetings"] == {"amm-54": 1, "som-2021": 1}

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
+from articles import auditing
 from articles.importing import report
 from articles.importing.decode import MB
 from articles.importing.paths import InputFile, iter_inputs, read_input
@@ -165,6 +166,15 @@ class Command(BaseCommand):
         if progress is not None:
             progress.close()
         seconds = time.monotonic() - started
+        if not dry_run:
+            # One entry for the run (each created article has its own, from the importer).
+            auditing.record(
+                "import_run",
+                via="command",
+                target_type="import",
+                target_repr=", ".join(str(p) for p in paths)[:300],
+                detail={**counts, "files": len(items), "status": status, "seconds": seconds},
+            )
         if format == "text" and options["verbosity"] >= 1:
             line = report.summary(counts, len(items), seconds)
             style = self.style.ERROR if counts["failed"] else self.style.SUCCESS
