@@ -21,6 +21,7 @@ venv: $(STAMP)
 run: venv
 	DEBUG=1 $(VPY) manage.py migrate --noinput
 	DEBUG=1 $(VPY) manage.py load_vocabulary
+	DEBUG=1 $(VPY) manage.py setup_roles
 	DEBUG=1 $(VPY) manage.py import_articles --status published fixtures/seeds
 	DEBUG=1 PORT=$(PORT) $(VPY) manage.py ensure_dev_superuser
 	DEBUG=1 $(VPY) manage.py runserver 127.0.0.1:$(PORT)

@@ -71,3 +71,25 @@ def test_dev_superuser_is_created_once_and_login_is_printed(settings, client):
     user = get_user_model().objects.get()
     assert user.is_superuser and user.is_staff
     assert client.login(username="admin", password="admin")
+
+
+def test_setup_roles_makes_an_editor_and_a_publisher_group(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from articles import permissions
+    from articles.models import Article
+
+    call_command("setup_roles", stdout=StringIO())
+    call_command("setup_roles", stdout=StringIO())  # again: the same two groups
+    assert Group.objects.count() == 2
+    editor = django_user_model.objects.create_user("bien-tap", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Biên tập viên"))
+    publisher = django_user_model.objects.create_user("duyet", password="pw", is_staff=True)
+    publisher.groups.add(Group.objects.get(name="Người duyệt đăng"))
+    live = Article(pk=1, status=Article.Status.PUBLISHED)
+    draft = Article(pk=2, status=Article.Status.DRAFT)
+    editor = django_user_model.objects.get(pk=editor.pk)
+    publisher = django_user_model.objects.get(pk=publisher.pk)
+    assert permissions.may_change(editor, draft) and not permissions.may_change(editor, live)
+    assert permissions.may_trash(editor, draft) and not permissions.may_publish(editor)
+    assert permissions.may_change(publisher, live) and permissions.may_purge(publisher)
