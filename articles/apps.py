@@ -43,10 +43,11 @@ class ArticlesConfig(AppConfig):
             SlugRedirect,
             TaggedMeeting,
             TaggedTheme,
+            TagRedirect,
             ThemeTag,
         )
 
-        for model in (Article, MeetingTag, ThemeTag, Outlet, Figure, SlugRedirect):
+        for model in (Article, MeetingTag, ThemeTag, Outlet, Figure, SlugRedirect, TagRedirect):
             for signal in (post_save, post_delete):
                 signal.connect(
                     caching.on_model_change, sender=model, dispatch_uid=f"cache_{model.__name__}"

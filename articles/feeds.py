@@ -3,12 +3,12 @@
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
+from . import redirects
 from .models import Article, MeetingTag, TaggedMeeting, TaggedTheme, ThemeTag
 
 FEED_SIZE = 30
@@ -52,13 +52,21 @@ class LatestArticlesFeed(Feed):
 
 
 class TagFeed(LatestArticlesFeed):
-    """The latest articles of one tag; 404 while the tag has no published article."""
+    """The latest articles of one tag; 404 while the tag has no published article. A former
+    slug of it (renamed, or merged into it) redirects permanently to its feed."""
 
     tag_model = None
     through = None
 
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except redirects.Moved as moved:
+            return moved.response(request)
+
     def get_object(self, request, slug):
-        return get_object_or_404(self.tag_model.objects.in_use(), slug=slug)
+        kind = redirects.kind_of(self.tag_model)
+        return redirects.tag_or_moved(kind, slug, self.tag_model.objects.in_use())
 
     def title(self, obj):
         return f"ASEAN Archive — {obj.name}"

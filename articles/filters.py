@@ -6,11 +6,13 @@ hold (``Article.objects.published()`` for readers), so a filter can never widen 
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from . import redirects
 from .models import Article, MeetingTag, Outlet, TaggedMeeting, TaggedTheme, ThemeTag, tagged_with
 from .search import search_ranked
 from .vocabulary import series_choices
@@ -22,12 +24,31 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class FormerSlugsField(django_filters.fields.ModelMultipleChoiceField):
+    """Tags by slug, where a former slug (of a renamed or merged tag) picks the tag it leads
+    to: links made before keep their meaning. Looked up only when a slug is not found."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            slugs = list(value)
+            current = redirects.current_slugs(redirects.kind_of(self.queryset.model), slugs)
+            if current == slugs:
+                raise
+            return super()._check_values(current)
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Tags by slug, repeatable (``?meeting=a&meeting=b``): an article must carry all.
 
     Each tag is one EXISTS on the tagged-items table's (article, tag) index, never a join
     with DISTINCT over whole article rows: the list stays in the order of its index."""
+
+    field_class = FormerSlugsField
 
     def __init__(self, *args, through=None, **kwargs):
         self.through = through

@@ -52,17 +52,32 @@ def published_count_field(**kwargs) -> models.PositiveIntegerField:
 
 class PublishedCountMixin:
     """Never write ``published_count`` from a loaded copy: saving a tag or outlet an editor
-    opened before an import published articles would otherwise put back the old count."""
+    opened before an import published articles would otherwise put back the old count.
+
+    A changed slug is recorded (``articles.redirects``): the old address redirects here."""
 
     def save(self, *args, **kwargs):
         updating = not self._state.adding and not kwargs.get("force_insert")
-        if updating and kwargs.get("update_fields") is None:
+        update_fields = kwargs.get("update_fields")
+        old_slug = None
+        if updating and (update_fields is None or "slug" in update_fields):
+            old_slug = (
+                type(self)._base_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+            )
+        if updating and update_fields is None:
             skip = {"published_count", *self.get_deferred_fields()}
             fields = self._meta.concrete_fields
             kwargs["update_fields"] = [
                 f.name for f in fields if not f.primary_key and f.name not in skip
             ]
-        return super().save(*args, **kwargs)
+        if not old_slug or old_slug == self.slug:
+            return super().save(*args, **kwargs)
+        from .redirects import record_rename
+
+        with transaction.atomic():
+            saved = super().save(*args, **kwargs)
+            record_rename(self, old_slug)
+        return saved
 
 
 class PublishedCountQuerySet(models.QuerySet):
@@ -210,7 +225,14 @@ class Outlet(PublishedCountMixin, models.Model):
             # "tin-tuc.vn" and "tin.tuc.vn" give one slug: the second gets a suffix.
             base = slugify_vi(self.domain.replace(".", "-")) or "bao"
             slug, n = base, 2
-            while type(self).objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            # Nor another outlet's former slug: its old address keeps leading to it.
+            others = TagRedirect.objects.filter(kind=TagRedirect.Kind.OUTLET)
+            if self.pk:
+                others = others.exclude(target_id=self.pk)
+            while (
+                type(self).objects.filter(slug=slug).exclude(pk=self.pk).exists()
+                or others.filter(old_slug=slug).exists()
+            ):
                 slug, n = f"{base}-{n}", n + 1
             self.slug = slug
         super().save(*args, **kwargs)
@@ -468,9 +490,10 @@ class Article(models.Model):
             super().save(*args, **kwargs)
             counts.article_saved(self, old, update_fields)
             if old_slug and old_slug != self.slug:
-                # The old address keeps working: it redirects permanently to the new one.
+                # The old address keeps working: it redirects permanently to the new one;
+                # and a former slug of this article taken back is its address again.
                 SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
-            SlugRedirect.objects.filter(old_slug=self.slug).delete()
+                SlugRedirect.objects.filter(old_slug=self.slug, article=self).delete()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -478,6 +501,20 @@ class Article(models.Model):
     def clean(self):
         super().clean()
         self.clean_text()
+        if self.slug:
+            from .redirects import former_slug_holder
+
+            holder = former_slug_holder(self.slug, exclude_pk=self.pk)
+            if holder is not None:
+                raise ValidationError(
+                    {
+                        "slug": _(
+                            "Slug này là địa chỉ cũ của bài “%(title)s”. / This slug is a "
+                            "former address of another article."
+                        )
+                        % {"title": holder.title}
+                    }
+                )
         if self.status == self.Status.PUBLISHED and not self.published_on:
             raise ValidationError(
                 {
@@ -523,12 +560,14 @@ class Article(models.Model):
 
     @classmethod
     def unique_slug(cls, title, exclude_pk=None):
-        """Return a free slug for ``title``, cut like the admin's browser-side slug."""
+        """Return a free slug for ``title``, cut like the admin's browser-side slug: one no
+        other article has now or had before (a former slug keeps leading to its article)."""
         limit = cls._meta.get_field("slug").max_length
         base = cls.slug_base(title)
         slug, n = base, 2
         taken = cls.objects.exclude(pk=exclude_pk)
-        while taken.filter(slug=slug).exists():
+        held = SlugRedirect.objects.exclude(article_id=exclude_pk)
+        while taken.filter(slug=slug).exists() or held.filter(old_slug=slug).exists():
             slug = cls.slug_with_suffix(base, n, limit)
             n += 1
         return slug

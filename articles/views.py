@@ -5,19 +5,18 @@ import datetime
 from itertools import groupby
 
 from django.db.models import F
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
+from . import redirects
 from .filters import ArticleFilter
 from .models import (
     ArchiveMonth,
     Article,
     MeetingTag,
     Outlet,
-    SlugRedirect,
     TaggedMeeting,
     TaggedTheme,
     ThemeTag,
@@ -50,17 +49,13 @@ class ArticleDetailView(TemplateView):
         queryset = Article.objects.visible_to(request.user).with_listing_relations()
         article = queryset.prefetch_related("figures").filter(slug=kwargs["slug"]).first()
         if article is None:
-            # A slug an editor has since changed: the old address moves permanently.
-            redirect = (
-                SlugRedirect.objects.filter(
-                    old_slug=kwargs["slug"], article__in=Article.objects.visible_to(request.user)
-                )
-                .select_related("article")
-                .first()
-            )
-            if redirect is None:
+            # A slug an editor has since changed: the old address moves permanently (an
+            # article this user may not see is missing, whatever slug it is asked by).
+            visible = Article.objects.visible_to(request.user).only("slug")
+            moved = redirects.article_for_old_slug(kwargs["slug"], visible)
+            if moved is None:
                 raise Http404(_("Không có bài viết này."))
-            return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+            return redirects.moved(request, moved.slug)
         self.article = article
         return super().get(request, *args, **kwargs)
 
@@ -129,14 +124,23 @@ class ArticleListMixin:
 
 
 class TagPageMixin(ArticleListMixin):
-    """A tag's own page: 404 for readers while it has no published article."""
+    """A tag's own page: 404 for readers while it has no published article. A former slug
+    of it (renamed, or merged into it) redirects permanently here, keeping the page asked."""
 
     tag_model = None
 
+    def get(self, request, *args, **kwargs):
+        visible = self.tag_model.objects.all()
+        if not is_staff(request.user):
+            visible = visible.in_use()
+        kind = redirects.kind_of(self.tag_model)
+        try:
+            self.tag = redirects.tag_or_moved(kind, kwargs["slug"], visible)
+        except redirects.Moved as moved:
+            return moved.response(request)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.tag = get_object_or_404(self.tag_model, slug=self.kwargs["slug"])
-        if not self.tag.published_count and not is_staff(self.request.user):
-            raise Http404(_("Chưa có bài viết nào được đăng."))
         self.known_count = self.tag.published_count
         return self.published().tagged(self.through, self.tag)
 
@@ -200,8 +204,15 @@ class OutletIndexView(ListView):
 class OutletDetailView(ArticleListMixin, ListView):
     template_name = "articles/outlet_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        kind = redirects.kind_of(Outlet)
+        try:
+            self.outlet = redirects.tag_or_moved(kind, kwargs["slug"], Outlet.objects.in_use())
+        except redirects.Moved as moved:
+            return moved.response(request)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.outlet = get_object_or_404(Outlet.objects.in_use(), slug=self.kwargs["slug"])
         self.known_count = self.outlet.published_count
         return self.published().filter(outlet=self.outlet)
 

@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from articles import services
+from articles import redirects, services
 from articles.caching import CachedReadMixin
 from articles.filters import ArticleFilter
 from articles.models import SEARCH_COLUMNS, Article, MeetingTag, Outlet, ThemeTag
@@ -164,10 +164,17 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
         return wanted
 
     def get_object(self):
-        """Find the article by slug, or by id when the lookup is a number no slug matches."""
+        """Find the article by slug, or by id when the lookup is a number no slug matches.
+        A read (the detail, its related list) by a former slug of an article this user may
+        see raises ``redirects.Moved``; a write by one finds nothing."""
         queryset = self.get_queryset()
         value = self.kwargs[self.lookup_field]
         article = queryset.filter(slug=value).first()
+        if article is None and self.action in ("retrieve", "related"):
+            visible = Article.objects.visible_to(self.request.user).only("slug")
+            moved = redirects.article_for_old_slug(value, visible)
+            if moved is not None:
+                raise redirects.Moved(moved.slug)
         if article is None and value.isdigit():
             article = queryset.filter(pk=int(value)).first()
         if article is None:
@@ -219,7 +226,10 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         self.requested_fields()  # a bad fields= is a 400 even when the copy is fresh
-        article = self.get_object()
+        try:
+            article = self.get_object()
+        except redirects.Moved as moved:
+            return moved.response(request)  # a permanent redirect, never cached here
         etag = self.etag(article)
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match and self.etag_matches(if_none_match, etag):
@@ -291,7 +301,10 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=Pagination)
     def related(self, request, slug=None):
-        article = self.get_object()
+        try:
+            article = self.get_object()
+        except redirects.Moved as moved:
+            return moved.response(request)
         related = Article.objects.published().related_to(article).with_listing_relations()
         page = self.paginate_queryset(related.prefetch_related("figures"))
         serializer = self.get_serializer(page, many=True)
@@ -332,6 +345,21 @@ class VocabularyViewSet(
         if not is_staff(self.request.user):
             queryset = queryset.in_use()
         return queryset.order_by(*self.ordering)
+
+    def get_object(self):
+        """Return the entry by slug; raise ``redirects.Moved`` for a former slug of one
+        this user may see (renamed, or merged into it)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        kind = redirects.kind_of(self.model)
+        entry = redirects.tag_or_moved(kind, self.kwargs[self.lookup_field], queryset)
+        self.check_object_permissions(self.request, entry)
+        return entry
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except redirects.Moved as moved:
+            return moved.response(request)
 
 
 class MeetingViewSet(VocabularyViewSet):
