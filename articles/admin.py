@@ -366,6 +366,12 @@ class ArticleAdmin(admin.ModelAdmin):
             return [{"added": {}}]
         return [{"changed": {"fields": form.changed_data}}] if form.changed_data else []
 
+    def log_change(self, request, obj, message):
+        # A save that changed nothing is not a change (the service recorded nothing either).
+        if message:
+            return super().log_change(request, obj, message)
+        return None
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
