@@ -387,22 +387,23 @@ class ArticleAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, unquote(object_id))
-        if obj is not None and request.method == "GET":
-            if permissions.may_change(request.user, obj):
-                others = presence.opened(obj.pk, request.user, services.user_name(request.user))
-                for other in others:
-                    since = timezone.datetime.fromtimestamp(other["since"], tz=timezone.UTC)
-                    self.message_user(
-                        request,
-                        _("Đang được %(name)s sửa từ %(time)s. / Being edited by %(name)s.")
-                        % {
-                            "name": other["name"],
-                            "time": date_format(timezone.localtime(since), "H:i"),
-                        },
-                        messages.WARNING,
-                    )
+        if obj is not None:
             extra_context.update(self.article_tools(request, obj))
+        editing = request.method == "GET" and obj is not None
+        if editing and permissions.may_change(request.user, obj):
+            self.tell_who_else_edits(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def tell_who_else_edits(self, request, obj):
+        """Record that this editor opened the form; say who else has it open."""
+        for other in presence.opened(obj.pk, request.user, services.user_name(request.user)):
+            since = timezone.datetime.fromtimestamp(other["since"], tz=timezone.UTC)
+            self.message_user(
+                request,
+                _("Đang được %(name)s sửa từ %(time)s. / Being edited by %(name)s.")
+                % {"name": other["name"], "time": date_format(timezone.localtime(since), "H:i")},
+                messages.WARNING,
+            )
 
     def article_tools(self, request, obj) -> dict:
         user = request.user

@@ -200,9 +200,30 @@ def diff(a: dict | None, b: dict) -> list[dict]:
 
 
 def summary(a: dict | None, b: dict) -> str:
-    """Return a one-line account of the change ("Tiêu đề, Hội nghị")."""
-    names = changed_fields(a, b)
-    return ", ".join(str(LABELS[name]) for name in names)[:300]
+    """Return the stored account of a change: the names of what changed ("fields:title,
+    meetings"); ``describe`` words it in the reader's language."""
+    return "fields:" + ",".join(changed_fields(a, b))
+
+
+SUMMARIES = {
+    "baseline": _("Trạng thái trước khi có lịch sử"),
+    "trash": _("Chuyển vào thùng rác"),
+    "restore": _("Khôi phục từ thùng rác"),
+    "revert": _("Khôi phục phiên bản %(arg)s"),
+    "merge": _("Gộp thẻ vào “%(arg)s”"),
+    "import": _("Nhập từ %(arg)s"),
+}
+
+
+def describe(stored: str) -> str:
+    """Return a stored revision summary in the interface's language."""
+    kind, _sep, arg = (stored or "").partition(":")
+    if kind == "fields":
+        return ", ".join(str(LABELS[name]) for name in arg.split(",") if name in LABELS)
+    if kind in SUMMARIES:
+        text = str(SUMMARIES[kind])
+        return text % {"arg": arg} if "%(arg)s" in text else text
+    return stored
 
 
 def latest(article) -> models.Model | None:

@@ -218,7 +218,7 @@ def _record_history(articles, results, meetings, themes, figures):
                 article=article,
                 version=article.version,
                 via=ArticleRevision.Via.IMPORT,
-                summary=f"Nhập từ {article.source_file}"[:300],
+                summary=f"import:{article.source_file}"[:300],
                 data=state,
             )
         )

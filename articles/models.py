@@ -637,6 +637,12 @@ class ArticleRevision(models.Model):
     def __str__(self):
         return f"{self.article_id} v{self.version}"
 
+    def describe(self) -> str:
+        """Return the summary in the interface's language ("Tiêu đề, Hội nghị")."""
+        from .history import describe
+
+        return describe(self.summary)
+
 
 class TagRedirect(models.Model):
     """A former slug of a meeting, theme or outlet (renamed, or merged into another): its

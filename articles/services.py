@@ -175,7 +175,7 @@ def _revision(article, state, *, user, via, summary="", before=None) -> ArticleR
             article=article,
             version=article.version - 1,
             via=Via.COMMAND,
-            summary=_("Trạng thái trước khi có lịch sử"),
+            summary="baseline",
             data=before,
         )
     return ArticleRevision.objects.create(
@@ -184,7 +184,7 @@ def _revision(article, state, *, user, via, summary="", before=None) -> ArticleR
         user=user if user is not None and user.is_authenticated else None,
         user_name=user_name(user),
         via=via,
-        summary=str(summary or history.summary(before, state))[:300],
+        summary=str(summary or history.summary(before, state))[:300],  # see history.describe
         data=state,
     )
 
@@ -336,7 +336,7 @@ def article_trash(*, article: Article, user=None, via: str = Via.TRASH) -> Artic
     current.trashed_at = timezone.now()
     current.save()  # a new version
     state = {**before, "status": current.status}
-    _revision(current, state, user=user, via=via, summary=_("Chuyển vào thùng rác"), before=before)
+    _revision(current, state, user=user, via=via, summary="trash", before=before)
     _audit("trash", current, user=user, via=via, detail={"from": current.trashed_from})
     return current
 
@@ -357,9 +357,7 @@ def article_restore(*, article: Article, user=None, via: str = Via.TRASH) -> Art
     current.status, current.trashed_from, current.trashed_at = status, "", None
     current.save()  # a new version
     state = {**before, "status": status}
-    _revision(
-        current, state, user=user, via=via, summary=_("Khôi phục từ thùng rác"), before=before
-    )
+    _revision(current, state, user=user, via=via, summary="restore", before=before)
     _audit("restore", current, user=user, via=via, detail={"to": status})
     return current
 
@@ -416,7 +414,7 @@ def article_revert(
         user=user,
         via=Via.REVERT,
         expected_version=expected_version,
-        summary=_("Khôi phục phiên bản %(n)d") % {"n": revision.version},
+        summary=f"revert:{revision.version}",
     )
 
 
@@ -571,6 +569,6 @@ def tags_merge(*, target: Model, sources, user=None, via: str = Via.MERGE) -> in
         touched,
         user=user,
         via=via,
-        summary=_("Gộp thẻ vào “%(target)s”") % {"target": target.name},
+        summary=f"merge:{target.name}",
     )
     return moved

@@ -241,6 +241,9 @@ EN = {
     "Phiên bản này không thuộc bài viết này.": "This version belongs to another article.",
     "Khôi phục phiên bản %(n)d": "Reverted to version %(n)d",
     "Gộp thẻ vào “%(target)s”": "Tags merged into “%(target)s”",
+    "Gộp thẻ vào “%(arg)s”": "Tags merged into “%(arg)s”",
+    "Khôi phục phiên bản %(arg)s": "Reverted to version %(arg)s",
+    "Nhập từ %(arg)s": "Imported from %(arg)s",
     "Tiêu đề": "Title",
     "Slug": "Slug",
     "Sapo": "Lead",
@@ -352,7 +355,7 @@ def fill(po_text):
         english = EN[msgid]
         # A guess of makemessages ("#, fuzzy" and the old msgid "#|") gives way to the table.
         head = [
-            line
+            unfuzzy(line)
             for line in lines
             if line.startswith("#") and line != "#, fuzzy" and not line.startswith("#|")
         ]
@@ -368,6 +371,14 @@ def fill(po_text):
             head.append(f"msgstr {quote(english)}")
         out.append("\n".join(head))
     return "\n\n".join(out)
+
+
+def unfuzzy(line: str) -> str:
+    """Drop "fuzzy" from a flags line ("#, fuzzy, python-format" -> "#, python-format")."""
+    if not line.startswith("#,"):
+        return line
+    flags = [f.strip() for f in line[2:].split(",") if f.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from articles import history, presence, services
 from articles.models import Article, ArticleRevision, Figure, ThemeTag
@@ -98,7 +99,9 @@ def test_each_change_raises_the_version_and_records_the_whole_state(tags):
     assert latest.data["themes"] == []
     assert [m["slug"] for m in latest.data["meetings"]] == ["amm-54"]
     assert latest.data["figures"] == [{"caption": "Ảnh một", "credit": "TTXVN"}]
-    assert "Tiêu đề" in latest.summary and "Chủ đề" in latest.summary
+    assert latest.describe() == "Tiêu đề, Chủ đề"
+    with translation.override("en"):
+        assert latest.describe() == "Title, Themes"
 
 
 def test_a_save_that_changes_nothing_records_nothing(tags):
@@ -200,6 +203,7 @@ def test_a_stale_admin_save_is_refused_naming_who_changed_what_and_keeping_the_i
     assert "Bảo Chi" in message
     assert "Tác giả" in message and "Tác giả của B" in message  # what B changed
     assert form["lead"].value() == "Sapo của A"  # A's input kept
+    assert response.context["may_trash"]  # the page keeps its tools
     article.refresh_from_db()
     assert (article.author, article.lead) == ("Tác giả của B", "Sapo đầu tiên.")
     # The form now carries the version it was compared with: saving again overwrites.
@@ -308,7 +312,7 @@ def test_history_compare_and_revert_in_the_admin(tags, chi):
     assert list(article.themes.values_list("slug", flat=True)) == ["bien-dong"]
     assert list(article.figures.values_list("caption", flat=True)) == ["Ảnh một"]
     latest = history.latest(article)
-    assert latest.via == "revert" and "1" in latest.summary
+    assert latest.via == "revert" and latest.describe() == "Khôi phục phiên bản 1"
 
 
 def test_a_revert_from_a_stale_page_is_refused(tags, chi):
