@@ -68,10 +68,11 @@ def may_change(user, article=None) -> bool:
 
 
 def may_set_status(user, article, status: str) -> bool:
-    """Move ``article`` to ``status`` (publishing or unpublishing needs the permission)."""
+    """Move ``article`` to ``status`` (publishing or unpublishing needs the permission; a
+    trashed article moves only by a restore)."""
     if status == TRASH:
         return may_trash(user, article)
-    if not _has(user, "articles.change_article"):
+    if not _has(user, "articles.change_article") or article.status == TRASH:
         return False
     if PUBLISHED in (article.status, status):
         return may_publish(user)
@@ -164,6 +165,8 @@ def require_status(user, article, status: str) -> None:
         return
     if status == TRASH:
         raise PermissionDenied(refusal("trash"))
+    if article.status == TRASH:
+        raise PermissionDenied(refusal("trashed"))
     raise PermissionDenied(
         refusal("publish" if PUBLISHED in (article.status, status) else "change")
     )
