@@ -445,7 +445,7 @@ class ArticleAdmin(admin.ModelAdmin):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
-        if not (self.has_view_or_change_permission(request, obj)):
+        if not permissions.may_see_history(request.user):
             raise PermissionDenied
         return obj
 
@@ -540,6 +540,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def trash_view(self, request, object_id):
         obj = self.history_object(request, object_id)
+        if obj.status == Article.Status.TRASH:
+            self.message_user(request, _("Bài đã ở thùng rác."), messages.INFO)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
         try:
             services.article_trash(article=obj, user=request.user, via=services.Via.TRASH)
         except PermissionDenied as exc:
@@ -554,6 +557,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def restore_view(self, request, object_id):
         obj = self.history_object(request, object_id)
+        if obj.status != Article.Status.TRASH:
+            self.message_user(request, _("Bài không ở thùng rác."), messages.INFO)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
         try:
             services.article_restore(article=obj, user=request.user)
         except PermissionDenied as exc:
@@ -791,6 +797,9 @@ class MergeTagsAdminMixin:
     # Merging deletes the other tags: only for who may delete tags.
     @admin.action(description=_("Gộp các thẻ đã chọn thành một"), permissions=["delete"])
     def merge_tags(self, request, queryset):
+        if not permissions.may_merge_tags(request.user, self.model):
+            self.message_user(request, permissions.refusal("merge"), messages.ERROR)
+            return None
         tags = list(queryset)
         if len(tags) < 2:
             self.message_user(request, _("Chọn ít nhất hai thẻ để gộp."), messages.WARNING)

@@ -106,10 +106,13 @@ def may_revert(user, article) -> bool:
 
 
 def may_merge_tags(user, model) -> bool:
-    """Merge meetings or themes: it deletes the merged ones and re-tags their articles."""
+    """Merge meetings or themes: it deletes the merged ones and re-tags their articles,
+    published ones included, so it changes what readers see: a publisher's decision."""
     meta = model._meta
-    return _has(user, f"{meta.app_label}.delete_{meta.model_name}") and _has(
-        user, f"{meta.app_label}.change_{meta.model_name}"
+    return (
+        _has(user, f"{meta.app_label}.delete_{meta.model_name}")
+        and _has(user, f"{meta.app_label}.change_{meta.model_name}")
+        and may_publish(user)
     )
 
 
@@ -135,6 +138,10 @@ def refusal(action: str) -> str:
         "purge": _(
             "Chỉ người có quyền đăng bài mới được xoá vĩnh viễn bài trong thùng rác. / "
             "Only a publisher may purge the trash."
+        ),
+        "merge": _(
+            "Chỉ người có quyền đăng bài mới được gộp thẻ (việc gộp đổi thẻ của bài đã đăng). / "
+            "Only a publisher may merge tags."
         ),
         "trashed": _(
             "Bài đang ở thùng rác: hãy khôi phục trước khi sửa. / The article is in the trash: "

@@ -523,7 +523,7 @@ def tags_merge(*, target: Model, sources, user=None, via: str = Via.MERGE) -> in
     if any(type(source) is not model for source in sources):
         raise ValueError("cannot merge tags of different vocabularies")
     if user is not None:
-        permissions.require(permissions.may_merge_tags(user, model), "change")
+        permissions.require(permissions.may_merge_tags(user, model), "merge")
     kind = TAG_KINDS[model]
     moved, touched = 0, set()
     for source in sources:

@@ -628,14 +628,14 @@ def merge(client, url, tags, target):
     return client.post(form.action or url, data)
 
 
-def test_merging_themes_moves_articles_to_the_target(editor_client):
+def test_merging_themes_moves_articles_to_the_target(publisher_client):
     target = factories.theme(name="Biển Đông", slug="bien-dong", aliases="COC")
     source = factories.theme(name="Biển Đông (cũ)", slug="bien-dong-cu", aliases="South China Sea")
     bystander = factories.theme(name="Myanmar", slug="myanmar")
     only_source = factories.article(themes=[source, bystander])
     both = factories.article(themes=[source, target])
     only_target = factories.article(themes=[target])
-    response = merge(editor_client, THEMES, [source, target], target)
+    response = merge(publisher_client, THEMES, [source, target], target)
     assert response.status_code == 302
     assert messages_of(response, messages.SUCCESS)
     assert not ThemeTag.objects.filter(pk=source.pk).exists()
@@ -646,21 +646,30 @@ def test_merging_themes_moves_articles_to_the_target(editor_client):
     assert set(target.alias_list()) >= {"COC", "Biển Đông (cũ)", "South China Sea"}
 
 
-def test_merging_meetings_moves_articles_to_the_target(editor_client):
+def test_merging_meetings_moves_articles_to_the_target(publisher_client):
     target = factories.meeting(number=54)
     source = factories.meeting(number=54, slug="amm-54-2021", name="AMM 54 (trùng)")
     only_source = factories.article(meetings=[source])
     both = factories.article(meetings=[source, target])
-    response = merge(editor_client, MEETINGS, [target, source], target)
+    response = merge(publisher_client, MEETINGS, [target, source], target)
     assert response.status_code == 302
     assert list(MeetingTag.objects.all()) == [target]
     assert list(only_source.meetings.all()) == [target]
     assert list(both.meetings.all()) == [target]
 
 
-def test_merge_page_defaults_to_no_change_until_confirmed(editor_client):
+def test_merge_page_defaults_to_no_change_until_confirmed(publisher_client):
     first, second = factories.theme(), factories.theme()
-    run_action(editor_client, THEMES, "merge_tags", [first, second])
+    run_action(publisher_client, THEMES, "merge_tags", [first, second])
+    assert ThemeTag.objects.count() == 2
+
+
+def test_an_editor_cannot_merge_tags(editor_client):
+    """A merge re-tags published articles: a publisher's decision (articles.permissions)."""
+    first, second = factories.theme(), factories.theme()
+    factories.article(themes=[second])
+    response = run_action(editor_client, THEMES, "merge_tags", [first, second], target=first.pk)
+    assert messages_of(response, messages.ERROR)
     assert ThemeTag.objects.count() == 2
 
 
@@ -679,9 +688,9 @@ def test_merging_needs_the_delete_permission(client, django_user_model):
     assert ThemeTag.objects.count() == 2
 
 
-def test_merging_needs_two_tags(editor_client):
+def test_merging_needs_two_tags(publisher_client):
     only = factories.theme()
-    response = run_action(editor_client, THEMES, "merge_tags", [only])
+    response = run_action(publisher_client, THEMES, "merge_tags", [only])
     assert response.status_code == 302
     assert messages_of(response, messages.WARNING)
     assert ThemeTag.objects.filter(pk=only.pk).exists()
