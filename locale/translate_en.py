@@ -242,6 +242,9 @@ EN = {
     "Khôi phục phiên bản %(n)d": "Reverted to version %(n)d",
     "Gộp thẻ vào “%(target)s”": "Tags merged into “%(target)s”",
     "Gộp thẻ vào “%(arg)s”": "Tags merged into “%(arg)s”",
+    "Bài đã ở thùng rác.": "The article is already in the trash.",
+    "Bài không ở thùng rác.": "The article is not in the trash.",
+    "Chỉ người có quyền đăng bài mới được gộp thẻ (việc gộp đổi thẻ của bài đã đăng). / Only a publisher may merge tags.": "Only a publisher may merge tags (a merge changes the tags of published articles).",
     "Khôi phục phiên bản %(arg)s": "Reverted to version %(arg)s",
     "Nhập từ %(arg)s": "Imported from %(arg)s",
     "Tiêu đề": "Title",
@@ -384,7 +387,8 @@ def unfuzzy(line: str) -> str:
 if __name__ == "__main__":
     text = PO.read_text(encoding="utf-8")
     text = text.replace('"Language: \\n"', '"Language: en\\n"')
-    text = text.replace("#, fuzzy\n", "", 1)
+    header, sep, rest = text.partition("\n\n")  # the header's own "fuzzy" only
+    text = header.replace("#, fuzzy\n", "", 1) + sep + rest
     PO.write_text(fill(text), encoding="utf-8")
     missing = [m for m in re.findall(r'^msgid "(.+)"\nmsgstr ""$', PO.read_text(), re.M)]
     print(f"{PO}: {len(missing)} message(s) left untranslated", file=sys.stderr)
