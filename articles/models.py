@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from . import counts
 from .text import content_hash, normalise, normalise_inline, search_columns, slugify_vi
@@ -86,6 +86,11 @@ class PublishedCountQuerySet(models.QuerySet):
         return self.filter(published_count__gt=0)
 
 
+# A tag's manager keeps taggit's lookup by natural key (the name): `dumpdata
+# --natural-foreign` writes a tagged item's tag as its name, and `loaddata` finds it so.
+TagManager = NaturalKeyManager.from_queryset(PublishedCountQuerySet)
+
+
 class MeetingTag(PublishedCountMixin, CaseInsensitiveTagMixin, TagBase):
     # The series are data (fixtures/vocabulary/meetings.json), the importer's too.
     series = models.CharField(_("chuỗi hội nghị"), max_length=16, choices=series_choices)
@@ -108,7 +113,7 @@ class MeetingTag(PublishedCountMixin, CaseInsensitiveTagMixin, TagBase):
     # Indexed: the home page lists the meetings with the most articles.
     published_count = published_count_field(db_index=True)
 
-    objects = PublishedCountQuerySet.as_manager()
+    objects = TagManager()
 
     class Meta:
         verbose_name = _("hội nghị")
@@ -171,7 +176,7 @@ class ThemeTag(PublishedCountMixin, CaseInsensitiveTagMixin, TagBase):
     )
     published_count = published_count_field()  # a few dozen themes: no index needed
 
-    objects = PublishedCountQuerySet.as_manager()
+    objects = TagManager()
 
     class Meta:
         verbose_name = _("chủ đề")
