@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles import history, presence, services
-from articles.models import Article, ArticleRevision, Figure, ThemeTag
+from articles.models import Article, ArchiveMonth, ArticleRevision, Figure, ThemeTag
 
 from . import factories
 from .test_admin import ARTICLES, article_form_data, change_url, messages_of, run_action
@@ -365,7 +365,11 @@ def reader_sees(article) -> dict:
         "list": article.slug in reader.get("/").content.decode(),
         "search": article.slug in reader.get("/search/", {"q": "AMM-54"}).content.decode(),
         "feed": article.slug in reader.get("/feed/").content.decode(),
+        "sitemap": article.slug in reader.get("/sitemap-articles.xml").content.decode(),
         "theme": ThemeTag.objects.get(slug="bien-dong").published_count,
+        "month": ArchiveMonth.objects.filter(year=2021, month=8)
+        .values_list("published_count", flat=True)
+        .first(),
     }
 
 
@@ -380,7 +384,9 @@ def test_trash_hides_everywhere_and_restore_brings_back_tags_figures_history(tag
         "list": True,
         "search": True,
         "feed": True,
+        "sitemap": True,
         "theme": 1,
+        "month": 1,
     }
     admin = logged_in(chi)
     response = admin.post(reverse("admin:articles_article_trash", args=[article.pk]))
@@ -393,7 +399,9 @@ def test_trash_hides_everywhere_and_restore_brings_back_tags_figures_history(tag
         "list": False,
         "search": False,
         "feed": False,
+        "sitemap": False,
         "theme": 0,
+        "month": 0,
     }
     assert client_for(chi).get(detail(article.slug)).status_code == 404  # staff too
     # Listed in the admin only under the trash filter.
