@@ -7,12 +7,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from articles.sitemaps import SITEMAPS
 from articles.views import RobotsView
+from asean_archive.health import healthz
 
 admin.site.site_header = "ASEAN Archive — Biên tập"
 admin.site.site_title = "ASEAN Archive"
 admin.site.index_title = "Quản trị nội dung"
 
 urlpatterns = [
+    # For load balancers: no language prefix, no trailing slash, no HTTPS redirect.
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path(

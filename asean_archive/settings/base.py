@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -61,9 +62,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: times the whole request and logs its final status (asean_archive/request_log.py).
+    "asean_archive.request_log.RequestLogMiddleware",
     # First, to see the response as it leaves: a cookie set by any middleware keeps it out.
     "articles.caching.PageCacheStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (SECURE_CSP below); inside the page cache, so a cached page
+    # keeps the header it was made with (public pages use no nonce).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Serves the shipped static files itself when DEBUG is off: the site needs no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,6 +97,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                # {{ csp_nonce }} / {% csp_nonce_attr %} for the inline code that needs one.
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
@@ -230,14 +238,100 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
+# -- Deployment: HTTPS, security headers, CSP, logs -------------------------------------
+# With DEBUG off these pass `manage.py check --deploy --fail-level WARNING` as they are; each
+# one can be changed from the environment (README, "Production").
+
+
+def env_proxy_ssl_header(name):
+    """Read the proxy's HTTPS header, "HTTP_X_FORWARDED_PROTO,https" or
+    "X-Forwarded-Proto,https", as Django's (META key, value) pair; None when unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, _comma, expected = (part.strip() for part in value.partition(","))
+    if not header or not expected:
+        raise ImproperlyConfigured(
+            f"{name} must be a header and its HTTPS value, like "
+            f"'HTTP_X_FORWARDED_PROTO,https', not {value!r}."
+        )
+    header = header.upper().replace("-", "_")
+    return (header if header.startswith("HTTP_") else f"HTTP_{header}", expected)
+
+
+# Behind a proxy that terminates TLS, the header it sets on HTTPS requests. Only set it when
+# the proxy always sets or strips that header: a client could otherwise claim HTTPS.
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer may ask over plain HTTP (asean_archive/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or (0 if DEBUG else 31536000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Joining the browsers' preload list is the domain owner's decision and hard to undo: off
+# unless asked for, and then check --deploy's reminder of it (W021) is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS") + (
+    [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+X_FRAME_OPTIONS = "DENY"
+
+# Only the site's own files; inline code only with the request's nonce. The public pages
+# have none (so a cached page needs no fresh nonce); Swagger UI's start-up script and the
+# error pages' are the exceptions. data: images are Swagger UI's icons.
+_CSP_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if os.environ.get("CSP_REPORT_URI"):
+    _CSP_POLICY["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+# CSP_REPORT_ONLY=1 reports violations without blocking anything: for trying a change.
+if env_bool("CSP_REPORT_ONLY"):
+    SECURE_CSP, SECURE_CSP_REPORT_ONLY = {}, _CSP_POLICY
+else:
+    SECURE_CSP, SECURE_CSP_REPORT_ONLY = _CSP_POLICY, {}
+
+# One line per record: JSON (LOG_FORMAT=json, the default without DEBUG) or text. The web
+# server logs to stdout (gunicorn.conf.py sets LOG_STREAM=stdout); management commands to
+# stderr by default, so their stdout stays their output (dumpdata, import --format json).
+# Each request is one line from asean_archive.request (REQUEST_LOG=0 turns it off); Django's
+# own errors and warnings go the same way.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+LOG_STREAM = os.environ.get("LOG_STREAM") or "stderr"
+if LOG_FORMAT not in {"json", "text"} or LOG_STREAM not in {"stdout", "stderr"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text, LOG_STREAM stdout or stderr.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "asean_archive.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "asean_archive.request_log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": f"ext://sys.{LOG_STREAM}",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # No handler of their own: they reach the root's, once, in its format.
+        "django": {"level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": True},
+        "asean_archive.request": {
+            "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",
+            "propagate": True,
+        },
+    },
 }
-
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True

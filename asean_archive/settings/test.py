@@ -10,9 +10,11 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Hashing passwords with MD5 makes creating test users fast; never used outside tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Tests run over plain HTTP with the test client.
+# Tests run over plain HTTP with the test client (and the browser tests' live server): no
+# redirect to HTTPS; tests/test_deploy.py checks the production values.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
 # An in-memory cache keeps tests independent of a running cache server.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Pages render {% static %} without a collectstatic manifest; WhiteNoise serves from the
