@@ -4,7 +4,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv lint check clean screenshots
+.PHONY: run serve test venv lint check clean screenshots
 
 $(VPY):
 	@PY=$$(bin/find-python) || exit 1; \
@@ -25,6 +25,16 @@ run: venv
 	DEBUG=1 $(VPY) manage.py import_articles --status published fixtures/seeds
 	DEBUG=1 PORT=$(PORT) $(VPY) manage.py ensure_dev_superuser
 	DEBUG=1 $(VPY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production: the strict settings (DEBUG off, SECRET_KEY and ALLOWED_HOSTS required), static
+# files collected, migrations applied, check --deploy clean, then gunicorn configured from the
+# environment (asean_archive/gunicorn.conf.py; README "Production").
+serve: export DJANGO_SETTINGS_MODULE ?= asean_archive.settings.base
+serve: venv
+	$(VPY) manage.py collectstatic --noinput --verbosity 0
+	$(VPY) manage.py migrate --noinput
+	$(VPY) manage.py check --deploy --fail-level WARNING
+	exec $(VENV)/bin/gunicorn --config asean_archive/gunicorn.conf.py
 
 test: venv
 	@bin/install-chromium
