@@ -328,6 +328,19 @@ EN = {
     "Bạn không có quyền khôi phục bài này.": "You may not revert this article.",
     "Bài này đã được %(people)s sửa lúc %(when)s (%(via)s), sau khi bạn mở nó. Chưa lưu gì.": "%(people)s changed this article at %(when)s (%(via)s), after you opened it. Nothing was saved.",
     "Những gì họ đã đổi:": "What they changed:",
+    "Quá nhiều lượt tìm kiếm": "Too many searches",
+    "Địa chỉ của bạn đã tìm kiếm nhiều lần trong thời gian ngắn. Xin thử lại sau %(seconds)s giây.": (
+        "Your address has searched many times in a short while. Please try again in %(seconds)s second.",
+        "Your address has searched many times in a short while. Please try again in %(seconds)s seconds.",
+    ),
+    "Đăng nhập tạm bị khoá": "Login temporarily locked",
+    "Đã có ít nhất %(limit)s lần đăng nhập sai gần đây cho tài khoản này hoặc từ địa chỉ này, nên việc đăng nhập tạm bị khoá để chống dò mật khẩu.": "There have been at least %(limit)s failed logins lately for this account or from this address, so logging in is locked for a while against password guessing.",
+    "Xin thử lại sau %(minutes)s phút. Mỗi lần thử trong lúc bị khoá sẽ tính lại thời gian chờ từ đầu.": (
+        "Please try again in %(minutes)s minute. Each attempt while locked starts the wait again.",
+        "Please try again in %(minutes)s minutes. Each attempt while locked starts the wait again.",
+    ),
+    "Hãy nhờ quản trị viên mở khoá (manage.py axes_reset_username hoặc axes_reset_ip).": "Ask an administrator to unlock it (manage.py axes_reset_username or axes_reset_ip).",
+    "Quên mật khẩu? Hãy liên hệ quản trị viên của trang.": "Forgot your password? Contact the site's administrator.",
     "Những gì bạn nhập vẫn còn trong biểu mẫu. Hãy xem lại: bấm Lưu lần nữa sẽ ghi đè thay đổi của họ; hoặc mở lại bài để sửa trên bản mới nhất.": "What you typed is still in the form. Check it: saving again overwrites their change; or open the article again to edit the latest version.",
     "Không có khác biệt.": "No differences.",
 }

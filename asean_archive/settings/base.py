@@ -8,6 +8,7 @@ production cannot run on the default key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "taggit",
     "articles",
     "audit",
+    # Admin login attempts: lockouts per account and per address (below).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -80,10 +83,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Attributes the audit log's entries to the request's user (read only when one is written).
     "audit.middleware.AuditActorMiddleware",
+    # The search page's rate per address, counted before the page cache answers.
+    "articles.throttling.SearchThrottleMiddleware",
     # After the user and the language are known; anonymous readers only.
     "articles.caching.PageCacheFetchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "asean_archive.urls"
@@ -193,6 +200,38 @@ TAGGIT_CASE_INSENSITIVE = True
 # Where the importer's rules and vocabularies live: data, not code.
 ARCHIVE_FIXTURES_DIR = BASE_DIR / "fixtures"
 
+RATE_PERIODS = {
+    **dict.fromkeys(("s", "sec", "second", "seconds"), "sec"),
+    **dict.fromkeys(("m", "min", "minute", "minutes"), "min"),
+    **dict.fromkeys(("h", "hour", "hours"), "hour"),
+    **dict.fromkeys(("d", "day", "days"), "day"),
+}
+
+
+def env_rate(name, default, *, older=None):
+    """Read a rate like "120/min" (a count per second, minute, hour or day) from the
+    environment, or "none" for no limit; anything else refuses to start."""
+    value = os.environ.get(name) or (os.environ.get(older) if older else None) or default
+    text = value.strip().lower()
+    if text in {"none", "off"}:
+        return None
+    count, _slash, period = text.replace(" ", "").partition("/")
+    if count.isascii() and count.isdigit() and int(count) > 0 and period in RATE_PERIODS:
+        return f"{int(count)}/{RATE_PERIODS[period]}"
+    raise ImproperlyConfigured(
+        f"{name} must be a rate like 120/min (a positive count per sec, min, hour or day) "
+        f"or 'none' for no limit, not {value!r}."
+    )
+
+
+def env_int(name, default, *, minimum=1):
+    """Read a whole number of at least ``minimum`` from the environment; refuse anything else."""
+    value = (os.environ.get(name) or str(default)).strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number >= {minimum}, not {value!r}.")
+    return int(value)
+
+
 REST_FRAMEWORK = {
     # Token first: an anonymous write is then a 401 naming the scheme, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -200,15 +239,54 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_SCHEMA_CLASS": "articles.api.schema.ArchiveAutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    # Anonymous clients only; editors are not throttled. "120/min", "5000/day"...
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/min")},
+    # Each kind of client its own rate, counted atomically in the shared cache, so that
+    # every worker and server shares one count (articles/throttling.py). A throttled
+    # request is a 429 with Retry-After. "none" lifts a limit.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "articles.throttling.AnonymousRateThrottle",
+        "articles.throttling.UserRateThrottle",
+        "articles.throttling.StaffRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        # Anonymous API clients, per address (API_ANON_RATE is the older name).
+        "anon": env_rate("THROTTLE_ANON", "120/min", older="API_ANON_RATE"),
+        # Signed-in API clients that are not staff, per account.
+        "user": env_rate("THROTTLE_USER", "600/min"),
+        # Staff (editors' scripts, the admin's API calls), per account: no limit by default.
+        "staff": env_rate("THROTTLE_STAFF", "none"),
+        # The HTML search page, per address, staff exempt (SearchThrottleMiddleware).
+        "search": env_rate("THROTTLE_SEARCH", "30/min"),
+    },
     # Clients are told apart by REMOTE_ADDR unless NUM_PROXIES says how many proxies to
     # trust in X-Forwarded-For: a client-written header must not reset its own count.
     "NUM_PROXIES": int(os.environ.get("NUM_PROXIES") or 0),
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# Admin login attempts (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one
+# username, or from one address, further attempts for it are refused with a 429 page for
+# LOGIN_COOLOFF_MINUTES (an attempt meanwhile starts the wait again); a success clears the
+# count. The counts are rows in the database (AccessAttempt), which every process and server
+# shares whatever the cache is, and which the admin lists; `manage.py axes_reset` clears them.
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT", True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+# Per account and, separately, per address: neither many passwords for one account from
+# many addresses, nor many accounts from one address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The address under the same rule as the API's throttle and the audit log (NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "articles.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "articles.throttling.login_locked_out"
+# The audit log records every login already (audit/signals.py).
+AXES_DISABLE_ACCESS_LOG = True
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "ASEAN Archive API",

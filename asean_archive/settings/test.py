@@ -24,4 +24,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# django-axes refuses authenticate() without a request, and Client.login() passes none;
+# tests/test_limits.py turns it on for the lockouts themselves.
+AXES_ENABLED = False
 WHITENOISE_AUTOREFRESH = True
