@@ -2,6 +2,12 @@
 
 Every filter narrows a queryset it is given; the caller decides what that queryset may
 hold (``Article.objects.published()`` for readers), so a filter can never widen it.
+
+What a parameter may name is what its reader may see: a meeting, theme or outlet with no
+published article is refused to readers exactly like one that does not exist (staff may
+name any). An empty parameter (``?year=``, the search form's blank fields) means "not
+given"; any other value must be valid, or the whole request is refused with a message
+naming the parameter (a 400 in the API, the form's errors on the search page).
 """
 
 import django_filters
@@ -14,7 +20,9 @@ from drf_spectacular.utils import extend_schema_field
 
 from . import redirects
 from .models import Article, MeetingTag, Outlet, TaggedMeeting, TaggedTheme, ThemeTag, tagged_with
+from .permissions import is_staff
 from .search import search_ranked
+from .search.query import searchable
 from .vocabulary import series_choices
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -24,9 +32,29 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+def visible_to_requester(model):
+    """Return a filter's queryset callable: the entries of ``model`` the request's user may
+    name (staff: all; everyone else: those with a published article)."""
+
+    def queryset(request):
+        entries = model.objects.all()
+        if is_staff(getattr(request, "user", None)):
+            return entries
+        return entries.in_use()
+
+    return queryset
+
+
 class FormerSlugsField(django_filters.fields.ModelMultipleChoiceField):
     """Tags by slug, where a former slug (of a renamed or merged tag) picks the tag it leads
-    to: links made before keep their meaning. Looked up only when a slug is not found."""
+    to: links made before keep their meaning. Looked up only when a slug is not found.
+    Empty items are dropped: ``?meeting=``, as the search form's "all" sends it, is not
+    given."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = [item for item in value if item not in self.empty_values]
+        return super().clean(value)
 
     def _check_values(self, value):
         try:
@@ -38,7 +66,12 @@ class FormerSlugsField(django_filters.fields.ModelMultipleChoiceField):
             current = redirects.current_slugs(redirects.kind_of(self.queryset.model), slugs)
             if current == slugs:
                 raise
-            return super()._check_values(current)
+            try:
+                return super()._check_values(current)
+            except ValidationError:
+                # The error names what was asked, never where a former slug leads to (a
+                # tag the requester may not see).
+                raise error from None
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -60,9 +93,30 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         return qs
 
 
+class OrderingFieldMixin:
+    """Refuse an empty item in the comma-separated list (``ordering=,``, ``title,``): it
+    names no field. An empty parameter (``ordering=``) is "not given"."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if cleaned and not all(cleaned):
+            raise ValidationError(
+                _(
+                    "Sắp xếp theo published_on, -published_on, title hoặc -title, "
+                    "cách nhau bằng dấu phẩy, không có mục rỗng."
+                ),
+                code="empty_item",
+            )
+        return cleaned
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Order by the chosen fields with empty values last in both directions, the same on
     SQLite and PostgreSQL, then by id so that pages never overlap."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field_class = type("OrderingField", (OrderingFieldMixin, self.field_class), {})
 
     def filter(self, qs, value):
         if not value:
@@ -78,8 +132,28 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*expressions, "-id")
 
 
+class QueryField(forms.CharField):
+    """A search query: empty is "not given"; anything else must hold a word to look up
+    (``%``, ``-``, ``...`` or spaces alone would otherwise list every article)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=False, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not searchable(value):
+            raise ValidationError(
+                _("Không có từ nào để tìm: hãy gõ ít nhất một chữ hoặc số."), code="no_term"
+            )
+        return value
+
+
+class QueryFilter(django_filters.CharFilter):
+    field_class = QueryField
+
+
 class ArticleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = QueryFilter(
         method="filter_q",
         label=_("Từ khóa"),
         help_text=_(
@@ -90,7 +164,7 @@ class ArticleFilter(django_filters.FilterSet):
     meeting = SlugsFilter(
         field_name="meetings__slug",
         to_field_name="slug",
-        queryset=MeetingTag.objects.all(),
+        queryset=visible_to_requester(MeetingTag),
         through=TaggedMeeting,
         conjoined=True,
         label=_("Hội nghị"),
@@ -99,7 +173,7 @@ class ArticleFilter(django_filters.FilterSet):
     theme = SlugsFilter(
         field_name="themes__slug",
         to_field_name="slug",
-        queryset=ThemeTag.objects.all(),
+        queryset=visible_to_requester(ThemeTag),
         through=TaggedTheme,
         conjoined=True,
         label=_("Chủ đề"),
@@ -111,7 +185,7 @@ class ArticleFilter(django_filters.FilterSet):
     outlet = django_filters.ModelChoiceFilter(
         field_name="outlet",
         to_field_name="slug",
-        queryset=Outlet.objects.all(),
+        queryset=visible_to_requester(Outlet),
         label=_("Cơ quan báo chí"),
     )
     published_after = django_filters.DateFilter(

@@ -1,7 +1,8 @@
 """Vietnamese text rules shared by the models, the importer and search.
 
 - ``normalise`` is applied to all text on the way in: NFC, LF line ends, no BOM,
-  no zero-width characters, no non-breaking spaces, one tone-mark placement.
+  no zero-width or bidirectional control characters, no non-breaking spaces, one
+  tone-mark placement.
 - ``slugify_vi`` makes ASCII slugs where "đ/Đ" become "d" (Django's slugify drops them).
 - ``fold`` removes every diacritic, for matching queries typed without them.
 """
@@ -32,7 +33,13 @@ _MODERN = {
     for vowel in vowels
     for tone in _TONES
 }
-_INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+# Zero-width characters, the soft hyphen, and the bidirectional marks, embeddings, overrides
+# and isolates (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069): a title or byline
+# holding U+202E would show reversed, and no Vietnamese text needs them.
+_INVISIBLE_CHARS = (
+    "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+    "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _ODD_SPACES = "\t\u00a0\u2007\u202f\u3000"
 # Runs of white space other than a single plain space (those need no rewriting).

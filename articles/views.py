@@ -7,6 +7,7 @@ from itertools import groupby
 from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
@@ -57,7 +58,13 @@ class ArticleDetailView(TemplateView):
                 raise Http404(_("Không có bài viết này."))
             return redirects.moved(request, moved.slug)
         self.article = article
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        if article.status != Article.Status.PUBLISHED:
+            # A staff preview: for this browser only, and kept nowhere.
+            patch_cache_control(response, private=True, no_store=True)
+        elif is_staff(request.user):
+            patch_cache_control(response, private=True)
+        return response
 
     def get_context_data(self, **kwargs):
         article = self.article
@@ -138,7 +145,11 @@ class TagPageMixin(ArticleListMixin):
             self.tag = redirects.tag_or_moved(kind, kwargs["slug"], visible)
         except redirects.Moved as moved:
             return moved.response(request)
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        if is_staff(request.user):
+            # Staff also see tags no reader may (no published article yet).
+            patch_cache_control(response, private=True)
+        return response
 
     def get_queryset(self):
         self.known_count = self.tag.published_count
@@ -284,7 +295,9 @@ class SearchView(ArticleListMixin, ListView):
     template_name = "articles/search.html"
 
     def get_queryset(self):
-        self.filterset = ArticleFilter(self.request.GET or None, queryset=self.published())
+        self.filterset = ArticleFilter(
+            self.request.GET or None, queryset=self.published(), request=self.request
+        )
         if not self.filterset.is_bound or not self.filterset.is_filtering:
             return Article.objects.none()
         if not self.filterset.is_valid():

@@ -1,9 +1,15 @@
 """API representations. Tags, outlet and figures are read through ``.all()`` so that the
 list's prefetches serve them (taggit's ``names()``/``slugs()`` would query per article)."""
 
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from articles.models import Article, Figure, MeetingTag, Outlet, ThemeTag
@@ -53,10 +59,64 @@ class ThemeRefSerializer(serializers.ModelSerializer):
         fields = ["name", "slug"]
 
 
-class FigureSerializer(serializers.ModelSerializer):
+def forbidden_text(value) -> bool:
+    """Return True if ``value`` (a string, or strings within lists and mappings) holds a
+    NUL or a lone surrogate: neither can be stored (PostgreSQL refuses them)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")  # a lone surrogate has no UTF-8 form
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, Mapping):
+        return any(forbidden_text(key) or forbidden_text(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(forbidden_text(item) for item in value)
+    return False
+
+
+class StrictInputMixin:
+    """Refuse, field by field, what DRF would coerce or the database could not store: a
+    NUL or a lone surrogate in any string (tag slugs included, which no field validator
+    sees), a number or a list where a string is wanted (DRF reads 5 as "5"), an object
+    where a list of slugs is wanted (DRF reads its keys)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {}
+            for name, value in data.items():
+                field = self.fields.get(name)
+                if forbidden_text(name) or forbidden_text(value):
+                    errors[name] = [_("Có ký tự không được phép (NUL hoặc surrogate lẻ).")]
+                elif field is None or field.read_only or value is None:
+                    continue
+                elif isinstance(field, serializers.CharField) and not isinstance(value, str):
+                    errors[name] = [field.error_messages["invalid"]]
+                elif isinstance(field, serializers.ManyRelatedField) and isinstance(value, Mapping):
+                    message = field.error_messages["not_a_list"]
+                    errors[name] = [message.format(input_type=type(value).__name__)]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class FigureSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Figure
         fields = ["caption", "credit"]
+        # A figure sent without its caption is refused (an empty caption is a choice).
+        extra_kwargs = {"caption": {"required": True}}
+
+    def validate(self, attrs):
+        # Figures replace the whole list, so each one is whole, in a PATCH too (where DRF
+        # does not ask for required fields).
+        if "caption" not in attrs:
+            raise serializers.ValidationError(
+                {"caption": [self.fields["caption"].error_messages["required"]]}
+            )
+        return attrs
 
 
 class OptionalURLField(serializers.URLField):
@@ -132,7 +192,43 @@ class ArticleDetailSerializer(ArticleListSerializer):
         read_only_fields = fields
 
 
-class ArticleWriteSerializer(serializers.ModelSerializer):
+# What no URI holds, even an IRI: white space, controls, and the characters RFC 3986 leaves
+# out ("<>\"{}|\\^`"); a "%" must start an escape; one "#" at most.
+_NOT_IN_URI = re.compile(r'[\s\x00-\x1f\x7f"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})')
+
+
+def source_uri(value: str) -> str:
+    """Return the http(s) URL ``value`` as a URI (what the API's ``format: uri`` promises):
+    letters outside ASCII are percent-encoded, an internationalised domain written in
+    IDNA. Raise ``ValidationError`` for another scheme, no host, or a character no URL
+    may hold."""
+    refused = serializers.ValidationError(
+        _(
+            "Đường dẫn gốc phải là một URL http(s) không có dấu cách, dấu ngoặc kép, "
+            "<, >, {, }, |, \\, ^ hay `."
+        ),
+        code="invalid",
+    )
+    if not value:
+        return value
+    if _NOT_IN_URI.search(value) or value.count("#") > 1:
+        raise refused
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        ascii_host = host.encode("idna").decode("ascii")
+        port = parts.port
+    except (ValueError, UnicodeError):
+        raise refused from None
+    if parts.scheme.lower() not in ("http", "https") or not host or parts.username is not None:
+        raise refused
+    netloc = ascii_host if ":" not in ascii_host else f"[{ascii_host}]"
+    if port is not None:
+        netloc = f"{netloc}:{port}"
+    return iri_to_uri(urlunsplit((parts.scheme.lower(), netloc, *parts[2:])))
+
+
+class ArticleWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
     """What an editor sends: tags and outlet by slug; figures replace the article's list."""
 
     outlet = serializers.SlugRelatedField(
@@ -155,6 +251,9 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         model = Article
         fields = [*ARTICLE_EDITABLE_FIELDS, "status", "meetings", "themes", "figures"]
         extra_kwargs = {"slug": {"required": False}}
+
+    def validate_source_url(self, value):
+        return source_uri(value)
 
 
 class MeetingSerializer(LinksMixin, serializers.ModelSerializer):

@@ -4,12 +4,13 @@ services.article_save; ETags guard against lost updates."""
 
 import hashlib
 import json
+import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
@@ -18,11 +19,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from articles import redirects, services
 from articles.caching import CachedReadMixin
-from articles.filters import ArticleFilter
+from articles.filters import ArticleFilter, YearFilter
 from articles.models import SEARCH_COLUMNS, Article, MeetingTag, Outlet, ThemeTag
 from articles.pagination import WindowPaginator
 from articles.permissions import is_staff
@@ -33,7 +35,10 @@ from . import serializers
 class Pagination(PageNumberPagination):
     """Pages of up to 100 items. ``count`` is exact up to the list's window (1,000 items, 500
     for a search) and ``count_exact`` says whether it is; pages beyond the window are 404:
-    narrow the list (``published_before``, ``year``) to reach older articles."""
+    narrow the list (``published_before``, ``year``) to reach older articles.
+
+    ``page`` and ``page_size`` are positive integers (a larger ``page_size`` gives 100, an
+    empty one is not given); anything else is a 400, not a silent default."""
 
     page_size = 20
     page_size_query_param = "page_size"
@@ -45,7 +50,16 @@ class Pagination(PageNumberPagination):
         "to its item %(window)s; narrow it with published_before or year to go further back."
     )
 
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        return min(positive_integer(raw, self.page_size_query_param), self.max_page_size)
+
     def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "")
+        if raw not in ("", *self.last_page_strings):
+            positive_integer(raw, self.page_query_param)
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound as exc:
@@ -66,6 +80,35 @@ class Pagination(PageNumberPagination):
             "description": "False when there are more items than `count` (a bounded count).",
         }
         return schema
+
+
+_POSITIVE_INTEGER = re.compile(r"0*[1-9][0-9]*")
+_HUGE = 10**18  # more than any page or page size: capped, or "no such page"
+
+
+def positive_integer(raw: str, name: str) -> int:
+    """Return the query parameter ``name``'s value ``raw`` as a positive integer, or raise
+    a 400 naming it."""
+    if _POSITIVE_INTEGER.fullmatch(raw):
+        return int(raw) if len(raw) < 18 else _HUGE
+    raise exceptions.ValidationError(
+        {name: [_("Cần một số nguyên dương (1, 2, 3…).")]}, code="invalid"
+    )
+
+
+class PrivateToStaffMixin:
+    """Answer staff with ``Cache-Control: private``: what they are shown (drafts, staff-only
+    fields, vocabulary no reader sees) is for them alone, never for a shared cache."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        try:
+            staff = is_staff(request.user)
+        except exceptions.APIException:  # credentials refused: answered as anonymous
+            staff = False
+        if staff:
+            patch_cache_control(response, private=True)
+        return response
 
 
 class IsStaffEditorOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
@@ -111,10 +154,12 @@ FIELDS_PARAMETER = OpenApiParameter(
     ),
     destroy=extend_schema(responses={204: None, 412: None}, summary="Delete an article"),
 )
-class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
+class ArticleViewSet(PrivateToStaffMixin, CachedReadMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     permission_classes = [IsStaffEditorOrReadOnly]
+    # JSON only: a form has no null and cannot carry the list of figures (others are a 415).
+    parser_classes = [JSONParser]
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ArticleFilter
     pagination_class = Pagination
@@ -143,6 +188,10 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
         if not raw:
             return None
         wanted = {name.strip() for name in raw.split(",") if name.strip()}
+        if not wanted:
+            raise exceptions.ValidationError(
+                {"fields": [_("Hãy nêu ít nhất một trường, ví dụ fields=slug,title.")]}
+            )
         serializer_class = (
             serializers.ArticleListSerializer
             if self.action in ("list", "related")
@@ -175,7 +224,8 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
             moved = redirects.article_for_old_slug(value, visible)
             if moved is not None:
                 raise redirects.Moved(moved.slug)
-        if article is None and value.isdigit():
+        if article is None and value.isdigit() and not value.startswith("0"):
+            # The id as written by the API only: "0001" is not the article 1.
             article = queryset.filter(pk=int(value)).first()
         if article is None:
             raise Http404
@@ -215,6 +265,8 @@ class ArticleViewSet(CachedReadMixin, viewsets.ModelViewSet):
     def with_etag(self, response, article):
         response["ETag"] = self.etag(article)
         patch_vary_headers(response, ["Cookie", "Authorization"])
+        if article.status != Article.Status.PUBLISHED:
+            patch_cache_control(response, private=True, no_store=True)  # staff only
         return response
 
     def check_if_match(self, article):
@@ -321,8 +373,9 @@ class PreconditionFailed(exceptions.APIException):
 
 class TagFilter(filters.FilterSet):
     series = filters.ChoiceFilter(choices=MeetingTag._meta.get_field("series").choices)
-    number = filters.NumberFilter()
-    year = filters.NumberFilter()
+    # Whole numbers within what the columns hold ("0.5" is refused, not matched to nothing).
+    number = YearFilter(min_value=0, max_value=32767)
+    year = YearFilter(min_value=1967, max_value=2100)
 
     class Meta:
         model = MeetingTag
@@ -330,7 +383,11 @@ class TagFilter(filters.FilterSet):
 
 
 class VocabularyViewSet(
-    CachedReadMixin, viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+    PrivateToStaffMixin,
+    CachedReadMixin,
+    viewsets.GenericViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
 ):
     """A read-only vocabulary: readers see the entries with published articles; staff all.
     ``article_count`` counts published articles only."""

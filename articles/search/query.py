@@ -65,6 +65,13 @@ def query_terms(query: str) -> list[Term]:
     return [term for term in map(Term.of, parse_query(query)) if term]
 
 
+def searchable(query: str) -> bool:
+    """Return True if ``query`` holds a term to look up: one made only of punctuation or
+    spaces (``%``, ``-``, ``...``) searches nothing, and is refused rather than read as
+    "every article"."""
+    return bool(parse_query(query))
+
+
 def phrase_of(terms: list[str]) -> Term | None:
     """Return the whole query read as one phrase (the terms in the order typed)."""
     return Term.of(" ".join(terms))
