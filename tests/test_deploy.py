@@ -6,10 +6,16 @@ import json
 import logging
 import os
 import re
+import runpy
 import secrets
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from io import StringIO
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -511,3 +517,108 @@ def test_dev_superuser_forced_on_a_refused_database(settings, database_named, cl
     call_command("ensure_dev_superuser", "--force", stdout=out)
     assert "“admin”" in out.getvalue()
     assert client.login(username="admin", password="admin")
+
+
+# -- the production server ------------------------------------------------------------------
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+GUNICORN_CONF = ROOT / "asean_archive" / "gunicorn.conf.py"
+
+
+def gunicorn_settings(monkeypatch, **env):
+    for name in ("WEB_CONCURRENCY", "HOST", "PORT", "GUNICORN_TIMEOUT", "GUNICORN_ACCESS_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LOG_STREAM", "stderr")  # the config only sets it when unset
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(GUNICORN_CONF))
+
+
+def test_gunicorn_reads_its_settings_from_the_environment(monkeypatch):
+    conf = gunicorn_settings(monkeypatch)
+    assert conf["bind"] == ["127.0.0.1:8000"]
+    assert 1 <= conf["workers"] <= conf["MAX_WORKERS"] == 12
+    assert conf["workers"] == min(2 * os.cpu_count() + 1, 12)
+    assert conf["timeout"] == 30
+    assert conf["wsgi_app"] == "asean_archive.wsgi:application"
+    assert conf["logconfig_dict"]["loggers"]["gunicorn.access"]["level"] == "WARNING"
+    conf = gunicorn_settings(
+        monkeypatch,
+        WEB_CONCURRENCY="3",
+        HOST="0.0.0.0",
+        PORT="9000",
+        GUNICORN_TIMEOUT="60",
+        GUNICORN_ACCESS_LOG="1",
+    )
+    assert (conf["bind"], conf["workers"], conf["timeout"]) == (["0.0.0.0:9000"], 3, 60)
+    assert conf["logconfig_dict"]["loggers"]["gunicorn.access"]["level"] == "INFO"
+
+
+@pytest.mark.parametrize(("name", "value"), [("WEB_CONCURRENCY", "0"), ("PORT", "http")])
+def test_gunicorn_refuses_a_nonsense_setting(monkeypatch, name, value):
+    with pytest.raises(SystemExit, match=name):
+        gunicorn_settings(monkeypatch, **{name: value})
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed: run `make venv`")
+def test_gunicorn_serves_healthz_with_json_logs_on_stdout(tmp_path):
+    """`make serve`'s last step, for real: two workers on a free loopback port, the
+    production settings, a health check over plain HTTP, and only JSON on stdout."""
+    port = free_port()
+    env = production_env(tmp_path, ALLOWED_HOSTS="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="2")
+    server = subprocess.Popen(
+        [str(GUNICORN), "--config", str(GUNICORN_CONF)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    urllib.request.Request(
+                        f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "probe-1"}
+                    ),
+                    timeout=30,
+                ) as answer:
+                    status, body = answer.status, json.loads(answer.read())
+                    request_id = answer.headers["X-Request-ID"]
+                break
+            except OSError:  # refused, reset or timed out while the workers boot
+                assert server.poll() is None, server.communicate()
+                assert time.monotonic() < deadline, "gunicorn did not answer in 60 s"
+                time.sleep(0.2)
+        assert (status, body, request_id) == (
+            200,
+            {"status": "ok", "database": "ok", "cache": "ok"},
+            "probe-1",
+        )
+        # Any other page over plain HTTP is sent to HTTPS.
+        with pytest.raises(urllib.error.HTTPError) as moved:
+            urllib.request.build_opener(NoRedirect).open(f"http://127.0.0.1:{port}/", timeout=5)
+        assert moved.value.code == 301
+        assert moved.value.headers["Location"] == f"https://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        stdout, stderr = server.communicate(timeout=30)
+    records = [json.loads(line) for line in stdout.splitlines()]  # every line is JSON
+    loggers = {record["logger"] for record in records}
+    assert {"gunicorn.error", "asean_archive.request"} <= loggers
+    assert sum("Booting worker" in record["message"] for record in records) == 2
+    health = next(r for r in records if r.get("path") == "/healthz")
+    assert (health["request_id"], health["status"]) == ("probe-1", 200)
+    assert "Traceback" not in stderr
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
