@@ -436,8 +436,10 @@ def test_a_lockout_ends_after_the_cool_off(boss):
     for _ in range(3):
         login("boss", "wrong", "198.51.100.40")
     assert login("boss", PASSWORD, "198.51.100.40")[0].status_code == 429
-    # An attempt while locked starts the wait again: 15 minutes from the last attempt.
     AccessAttempt.objects.update(attempt_time=F_minus(timedelta(minutes=14)))
+    assert login("boss", PASSWORD, "198.51.100.40")[0].status_code == 429
+    # That attempt started the wait again: 16 minutes after the lockout, 2 after the attempt.
+    AccessAttempt.objects.update(attempt_time=F_minus(timedelta(minutes=2)))
     assert login("boss", PASSWORD, "198.51.100.40")[0].status_code == 429
     AccessAttempt.objects.update(attempt_time=F_minus(timedelta(minutes=15, seconds=1)))
     assert logged_in(login("boss", PASSWORD, "198.51.100.40")[0])
