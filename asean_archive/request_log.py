@@ -6,7 +6,8 @@ one, echoes it in the response's ``X-Request-ID`` and logs the request to the
 ``asean_archive.request`` logger: id, method, path (never the query string, which may hold
 what a reader searched for or a token), status, duration in milliseconds and the user's id
 (null for anonymous readers). ``RequestIdFilter`` adds the id to every other record logged
-while the request runs (Django's own errors included), and ``JsonFormatter`` writes each
+while the request runs (Django's own errors included, and its "Not Found" warning, logged
+just after), and ``JsonFormatter`` writes each
 record as one JSON object: values are escaped, so a hostile path cannot forge a log line.
 
 No Django import at module level: gunicorn's master process loads the formatter for its own
@@ -57,28 +58,27 @@ class RequestLogMiddleware:
     def __call__(self, request):
         request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id
-        token = current_request_id.set(request_id)
+        # Kept until the next request sets its own: Django logs a 4xx ("Not Found: …") after
+        # the middleware has returned, and that line belongs to this request too.
+        current_request_id.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request_id
-            logger.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "request_id": request_id,
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": _user_id(request),
-                },
-            )
-            return response
-        finally:
-            current_request_id.reset(token)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": _user_id(request),
+            },
+        )
+        return response
 
 
 class RequestIdFilter(logging.Filter):

@@ -368,6 +368,7 @@ def broken(*args, **kwargs):
     raise RuntimeError("kaboom")
 views.RobotsView.get = broken
 client = Client(raise_request_exception=False)
+client.get("/khong-co-trang-nay/", HTTP_X_REQUEST_ID="req-404")
 print(client.get("/robots.txt", HTTP_X_REQUEST_ID="req-500").status_code, flush=True)
 """
 
@@ -387,15 +388,15 @@ def test_requests_and_django_errors_go_to_stdout_as_json(tmp_path):
     lines = proc.stdout.splitlines()
     assert lines[-1] == "500"
     records = [json.loads(line) for line in lines[:-1]]
-    error = next(r for r in records if r["logger"] == "django.request")
+    not_found, error = [r for r in records if r["logger"] == "django.request"]
+    assert not_found["level"] == "WARNING" and not_found["request_id"] == "req-404"
     assert error["level"] == "ERROR" and error["request_id"] == "req-500"
     assert "RuntimeError: kaboom" in error["exc_info"]
-    request = next(r for r in records if r["logger"] == "asean_archive.request")
-    assert (request["request_id"], request["path"], request["status"]) == (
-        "req-500",
-        "/robots.txt",
-        500,
-    )
+    requests = [r for r in records if r["logger"] == "asean_archive.request"]
+    assert [(r["request_id"], r["path"], r["status"]) for r in requests] == [
+        ("req-404", "/khong-co-trang-nay/", 404),
+        ("req-500", "/robots.txt", 500),
+    ]
     assert proc.stderr == ""
 
 

@@ -7,6 +7,8 @@ DEBUG the site refuses to start on a missing or development SECRET_KEY, so
 production cannot run on the default key.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -359,13 +361,31 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
 X_FRAME_OPTIONS = "DENY"
 
+
+def csp_hash(source):
+    """Return the CSP source expression allowing this exact inline text."""
+    digest = base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+# The style attributes in the templates of DRF's browsable API (floats, borders, a width),
+# allowed by their exact text: no other inline style runs.
+DRF_STYLE_ATTRIBUTES = [
+    "float: right; margin-right: 10px",
+    "float: right",
+    "border-bottom: 1px solid #e5e5e5",
+    "border-bottom: 0",
+    "width: 350px",
+]
+
 # Only the site's own files; inline code only with the request's nonce. The public pages
 # have none (so a cached page needs no fresh nonce); Swagger UI's start-up script and the
-# error pages' are the exceptions. data: images are Swagger UI's icons.
+# browsable API's code colours are the exceptions. data: images are Swagger UI's icons.
 _CSP_POLICY = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_HASHES, *map(csp_hash, DRF_STYLE_ATTRIBUTES)],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

@@ -133,3 +133,25 @@ def test_api_docs_render_the_operations_under_the_policy(watched):
     assert page.locator(".opblock").count() >= 5
     assert "/api/v1/articles/" in page.locator(".opblock-summary-path").all_inner_texts()
     assert_no_violation(page, "API docs")
+
+
+def test_browsable_api_works_under_the_policy(watched):
+    page = watched
+    open_page(page, "/api/v1/articles/")
+    assert page.locator(".page-header h1").is_visible()
+    # Bootstrap's script opens the filters dialog; Pygments' colours come with the nonce.
+    page.click("button[data-target='#filtersModal']")
+    page.wait_for_selector("#filtersModal", state="visible")
+    assert page.locator("head style[nonce]").count() == 1
+    assert_no_violation(page, "browsable API list")
+
+
+def test_browsable_api_write_forms_work_under_the_policy(admin_page):
+    page = admin_page
+    article = Article.objects.published().order_by("pk").first()
+    open_page(page, f"/api/v1/articles/{article.pk}/")
+    assert page.locator("form").filter(has_text="PUT").count() >= 1
+    assert_no_violation(page, "browsable API detail with its forms")
+    open_page(page, "/api/v1/articles/")
+    assert page.locator("form").filter(has_text="POST").count() >= 1
+    assert_no_violation(page, "browsable API list with its forms")
