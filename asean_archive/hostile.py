@@ -37,7 +37,7 @@ class RefuseNulMiddleware:
                 return JsonResponse({"detail": detail}, status=404, **UNESCAPED)
             raise Http404  # the site's own 404 page
         if query_holds_nul(request):
-            message = _("Tham số có ký tự NUL (%00): không có giá trị nào như vậy.")
+            message = _("Tham số có ký tự NUL (U+0000): không giá trị nào chứa được ký tự này.")
             if api:
                 return JsonResponse({"detail": message}, status=400, **UNESCAPED)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -343,6 +343,13 @@ EN = {
     "Quên mật khẩu? Hãy liên hệ quản trị viên của trang.": "Forgot your password? Contact the site's administrator.",
     "Những gì bạn nhập vẫn còn trong biểu mẫu. Hãy xem lại: bấm Lưu lần nữa sẽ ghi đè thay đổi của họ; hoặc mở lại bài để sửa trên bản mới nhất.": "What you typed is still in the form. Check it: saving again overwrites their change; or open the article again to edit the latest version.",
     "Không có khác biệt.": "No differences.",
+    "Sắp xếp theo published_on, -published_on, title hoặc -title, cách nhau bằng dấu phẩy, không có mục rỗng.": "Order by published_on, -published_on, title or -title, separated by commas, with no empty item.",
+    "Không có từ nào để tìm: hãy gõ ít nhất một chữ hoặc số.": "Nothing to search for: type at least one letter or digit.",
+    "Cần một số nguyên dương (1, 2, 3…).": "A positive whole number is needed (1, 2, 3…).",
+    "Hãy nêu ít nhất một trường, ví dụ fields=slug,title.": "Name at least one field, e.g. fields=slug,title.",
+    "Có ký tự không được phép (NUL hoặc surrogate lẻ).": "Holds a character that is not allowed (NUL or a lone surrogate).",
+    "Đường dẫn gốc phải là một URL http(s) không có dấu cách, dấu ngoặc kép, <, >, {, }, |, \\, ^ hay `.": "The source URL must be an http(s) URL with no spaces, double quotes, <, >, {, }, |, \\, ^ or `.",
+    "Tham số có ký tự NUL (U+0000): không giá trị nào chứa được ký tự này.": "A parameter holds a NUL character (U+0000), which no value may hold.",
 }
 
 

@@ -3,7 +3,7 @@ list's prefetches serve them (taggit's ``names()``/``slugs()`` would query per a
 
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -57,6 +57,28 @@ class ThemeRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ThemeTag
         fields = ["name", "slug"]
+
+
+# What no URI holds, even an IRI: white space, controls, and the characters RFC 3986 leaves
+# out ("<>\"{}|\\^`"); and a "%" that starts no escape.
+_URI_UNSAFE = re.compile(r'[\s\x00-\x1f\x7f"<>\\^`{|}]')
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_NOT_IN_URI = re.compile(f"{_URI_UNSAFE.pattern}|{_LONE_PERCENT.pattern}")
+
+
+def as_uri(value: str) -> str | None:
+    """Return a stored source URL as a URI, the characters no URI holds percent-encoded (an
+    importer or an older write may have stored "a|b" or "%zz"); None when there is none, or
+    when it is no http(s) URL at all."""
+    if not value:
+        return None
+    path, sep, fragment = value.partition("#")
+    value = path + sep + fragment.replace("#", "%23")
+    value = _URI_UNSAFE.sub(lambda m: quote(m.group()), _LONE_PERCENT.sub("%25", value))
+    try:
+        return source_uri(value)
+    except serializers.ValidationError:
+        return None
 
 
 def forbidden_text(value) -> bool:
@@ -120,13 +142,14 @@ class FigureSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 
 class OptionalURLField(serializers.URLField):
-    """A URL, or null where the article has none (never an empty string)."""
+    """A URL, or null where the article has none (never an empty string). Always a URI,
+    whatever was stored before writes were checked (``as_uri``)."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, allow_null=True, **kwargs)
 
     def to_representation(self, value):
-        return value or None
+        return as_uri(value)
 
 
 class LinksMixin(serializers.Serializer):
@@ -190,11 +213,6 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "raw_text",
         ]
         read_only_fields = fields
-
-
-# What no URI holds, even an IRI: white space, controls, and the characters RFC 3986 leaves
-# out ("<>\"{}|\\^`"); a "%" must start an escape; one "#" at most.
-_NOT_IN_URI = re.compile(r'[\s\x00-\x1f\x7f"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})')
 
 
 def source_uri(value: str) -> str:
