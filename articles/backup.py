@@ -39,7 +39,7 @@ from django.core.management.color import no_style
 from django.core.serializers import base as serializer_base
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.python import Deserializer
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, reset_queries, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
@@ -460,6 +460,9 @@ def _insert(model, objects: list, using: str) -> None:
     manager = model._base_manager.using(using)
     for start in range(0, len(instances), size):
         manager._insert(instances[start : start + size], fields=fields, using=using, raw=True)
+    # With DEBUG on (manage.py's default settings) Django keeps the last 9,000 statements,
+    # here each a batch of whole articles: gigabytes for a large archive.
+    reset_queries()
     for f in _copied_m2m(model):
         through = f.remote_field.through
         source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
