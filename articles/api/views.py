@@ -14,8 +14,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
@@ -30,6 +29,7 @@ from articles.pagination import WindowPaginator
 from articles.permissions import is_staff
 
 from . import serializers
+from .schema import fields_parameter
 
 
 class Pagination(PageNumberPagination):
@@ -123,36 +123,51 @@ class IsStaffEditorOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
         return super().has_permission(request, view)
 
 
-FIELDS_PARAMETER = OpenApiParameter(
-    "fields",
-    OpenApiTypes.STR,
-    description="Comma-separated fields to return, e.g. `fields=slug,title,published_on`.",
+LIST_FIELDS = fields_parameter(serializers.ArticleListSerializer, staff_only=serializers.STAFF_ONLY)
+DETAIL_FIELDS = fields_parameter(
+    serializers.ArticleDetailSerializer, staff_only=serializers.STAFF_ONLY
 )
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FIELDS_PARAMETER], summary="List articles"),
+    list=extend_schema(
+        parameters=[LIST_FIELDS],
+        summary="List articles",
+        description="Published articles (staff: every article but the trashed), newest first; "
+        "filtered, searched (`q`, ranked unless `ordering` is given) and paginated.",
+    ),
     retrieve=extend_schema(
-        parameters=[FIELDS_PARAMETER],
+        parameters=[DETAIL_FIELDS],
         summary="An article by slug (or id)",
-        responses={200: serializers.ArticleDetailSerializer, 304: None},
+        description="With its `ETag`: send it in `If-None-Match` to be answered 304 while it "
+        "is current. A former slug answers 301 to the article's address now.",
+        responses={200: serializers.ArticleDetailSerializer},
     ),
     create=extend_schema(
         request=serializers.ArticleWriteSerializer,
         responses={201: serializers.ArticleDetailSerializer},
         summary="Create an article (editors)",
+        description="A draft or an article in review (publishing needs the publish "
+        "permission); `Location` is its address.",
     ),
     update=extend_schema(
         request=serializers.ArticleWriteSerializer,
-        responses={200: serializers.ArticleDetailSerializer, 412: None},
+        responses={200: serializers.ArticleDetailSerializer},
         summary="Replace an article (editors); send If-Match",
+        description="Send the `ETag` you read in `If-Match`: a stale one is a 412.",
     ),
     partial_update=extend_schema(
         request=serializers.ArticleWriteSerializer,
-        responses={200: serializers.ArticleDetailSerializer, 412: None},
+        responses={200: serializers.ArticleDetailSerializer},
         summary="Change some fields of an article (editors); send If-Match",
+        description="Send the `ETag` you read in `If-Match`: a stale one is a 412.",
     ),
-    destroy=extend_schema(responses={204: None, 412: None}, summary="Delete an article"),
+    destroy=extend_schema(
+        responses={204: None},
+        summary="Move an article to the trash",
+        description="Restorable in the admin, purged only there. Send the `ETag` you read in "
+        "`If-Match`: a stale one is a 412.",
+    ),
 )
 class ArticleViewSet(PrivateToStaffMixin, CachedReadMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
@@ -347,7 +362,7 @@ class ArticleViewSet(PrivateToStaffMixin, CachedReadMixin, viewsets.ModelViewSet
         return self.with_etag(response, article)
 
     @extend_schema(
-        parameters=[FIELDS_PARAMETER],
+        parameters=[LIST_FIELDS],
         responses=serializers.ArticleListSerializer(many=True),
         summary="Published articles sharing meetings or themes, most shared first",
     )

@@ -298,13 +298,23 @@ SPECTACULAR_SETTINGS = {
         "Vietnamese news coverage of ASEAN diplomacy: articles tagged by meeting and theme. "
         "Anyone reads published articles; staff editors write with a session or a token "
         "(`Authorization: Token …`). Article responses carry an ETag: send it back in "
-        "If-Match when you update, in If-None-Match when you read again."
+        "If-Match when you update, in If-None-Match when you read again.\n\n"
+        "Every operation documents each status it can answer and the body of each: errors "
+        'are `{"detail": "…"}`, invalid input an object of field names to lists of '
+        "messages. Any request may be answered 401 (an unknown token), 406, 414 (by the "
+        "server, over 4094 bytes of request line) or 429 (with `Retry-After`). Text never "
+        "holds NUL (U+0000): a request holding one is a 400."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # `fields=` picks the fields a response holds, so no response field is required.
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # An article's status as shown to staff, and as written (the trash is reached by DELETE).
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "articles.models.Article.Status",
+        "WritableStatusEnum": "articles.api.schema.WRITABLE_STATUSES",
+    },
     # The documentation's assets are shipped (drf-spectacular-sidecar): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
