@@ -70,6 +70,11 @@ HEADERS = {
         "description": "The resource's address in the API (absolute URL).",
         "schema": {"type": "string", "format": "uri"},
     },
+    # A redirect's Location: the path on this host (RFC 9110 allows a relative reference).
+    "Redirect": {
+        "description": "The resource's address now: its path on this host, query kept.",
+        "schema": {"type": "string", "format": "uri-reference"},
+    },
     "Retry-After": {
         "description": "Seconds to wait before the next request.",
         "schema": {"type": "integer", "minimum": 0},
@@ -164,6 +169,13 @@ def fields_parameter(serializer_class, *, staff_only=()) -> OpenApiParameter:
 # A slug of a meeting, a theme or an outlet, as the filters look them up (Django's unicode
 # slug: letters, digits, "_" and "-").
 SLUG_PATTERN = r"^[-\w]+$"
+# A character that trimming (Python's white space) and articles.text.normalise (zero-width and
+# bidirectional controls, the soft hyphen) keep: a required text must hold one.
+VISIBLE_PATTERN = (
+    r"[^\t-\r\x1c-\x20\x85\xa0\xad\u061c\u1680\u2000-\u200f\u2028-\u202f\u205f\u2060"
+    r"\u2066-\u2069\u3000\ufeff]"
+)
+
 # What a parameter's schema cannot say: one parameter bounding another.
 RANGE_NOTES = {
     "published_after": "YYYY-MM-DD; on or before `published_before`, or the request is a 400",
@@ -286,8 +298,15 @@ class ArchiveAutoSchema(AutoSchema):
                 continue
             parameter["allowEmptyValue"] = True
             name = parameter["name"]
-            if name in ("page", "page_size"):
+            if name == "page":
                 parameter["schema"] = {**parameter["schema"], "minimum": 1}
+                parameter["description"] = (
+                    "A page number (1, 2…; `last` for the last page). A page past the list's "
+                    "end or window is a 404."
+                )
+            elif name == "page_size":
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+                parameter["description"] = "Items per page: 20 by default; more than 100 gives 100."
             elif name in filters:
                 parameter["schema"] = filter_schema(filters[name], parameter["schema"])
             if name in RANGE_NOTES:
@@ -350,8 +369,9 @@ class ArchiveAutoSchema(AutoSchema):
             )
         elif self.has_query_validation():
             responses["400"] = self.error_response(
-                "A query parameter's value is invalid (named, with the reason).",
-                self.component("ValidationError"),
+                "A query parameter's value is invalid (named, with the reason); a NUL in the "
+                "query string is refused whole (`detail`).",
+                {"anyOf": [self.component("ValidationError"), self.component("Error")]},
             )
         if self.has_etag and self.method in ("PUT", "PATCH", "DELETE"):
             responses["412"] = ref("PreconditionFailed")
@@ -384,12 +404,14 @@ class ArchiveAutoSchema(AutoSchema):
 
     def headers_for(self, code: str) -> dict:
         """The response headers ``code`` carries for this operation."""
-        headers = []
+        headers = {}
         if self.has_etag and self.method != "DELETE" and code in ("200", "201", "304"):
-            headers.append("ETag")
-        if code == "201" or code == "301" or (code == "200" and self.has_etag and self.has_body):
-            headers.append("Location")
-        return {name: self.header(name, required=True) for name in headers}
+            headers["ETag"] = self.header("ETag", required=True)
+        if code == "201" or (code == "200" and self.has_etag and self.has_body):
+            headers["Location"] = self.header("Location", required=True)
+        if code == "301":
+            headers["Location"] = self.header("Redirect", required=True)
+        return headers
 
     def error_response(self, description: str, schema: dict) -> dict:
         return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -406,6 +428,7 @@ class ArchiveAutoSchema(AutoSchema):
         return self.register(name, ResolvedComponent.RESPONSE, response)
 
     def header(self, name: str, *, required: bool = False) -> dict:
+        """A reference to the header component ``name`` (a key of ``HEADERS``)."""
         header = {**HEADERS[name], **({"required": True} if required else {})}
         key = name.replace("-", "") + ("" if required else "Optional")
         return self.register(key, ResolvedComponent.HEADER, header)
@@ -422,13 +445,23 @@ class ArchiveAutoSchema(AutoSchema):
     # -- fields ----------------------------------------------------------------------------
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        """A URL written to the API is an http(s) URL whose host name is at most 253
-        characters (Django's URLValidator): say so, beside ``format: uri``."""
+        """A URL written to the API is an http(s) URL as ``HTTP_URL_PATTERN`` has it; a
+        text that may not be blank holds a character that white space trimming and
+        ``articles.text.normalise`` keep."""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if direction == "request" and isinstance(field, serializers.URLField):
+        if direction != "request":
+            return schema
+        if isinstance(field, serializers.URLField):
             for branch in [schema, *schema.get("oneOf", [])]:
                 if branch.get("format") == "uri":
                     branch["pattern"] = HTTP_URL_PATTERN
+        elif (
+            type(field) is serializers.CharField
+            and not field.allow_blank
+            and field.trim_whitespace
+            and "pattern" not in schema
+        ):
+            schema["pattern"] = VISIBLE_PATTERN
         return schema
 
     # -- staff-only fields ---------------------------------------------------------------

@@ -303,7 +303,7 @@ SPECTACULAR_SETTINGS = {
         'are `{"detail": "…"}`, invalid input an object of field names to lists of '
         "messages. Any request may be answered 401 (an unknown token), 406, 414 (by the "
         "server, over 4094 bytes of request line) or 429 (with `Retry-After`). Text never "
-        "holds NUL (U+0000): a request holding one is a 400."
+        "holds NUL (U+0000): one in a path is a 404, in a parameter or a body a 400."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
