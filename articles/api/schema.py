@@ -77,7 +77,7 @@ HEADERS = {
     },
     "Retry-After": {
         "description": "Seconds to wait before the next request.",
-        "schema": {"type": "integer", "minimum": 0},
+        "schema": {"type": "integer", "minimum": 1},
     },
     "WWW-Authenticate": {
         "description": "The scheme to authenticate with: `Token`.",
@@ -117,8 +117,7 @@ SHARED_RESPONSES = {
         [],
     ),
     "UnsupportedMediaType": (
-        "The body's `Content-Type` is not one the API reads (`application/json`, "
-        "`application/x-www-form-urlencoded`, `multipart/form-data`).",
+        "The body's `Content-Type` is not `application/json` (the only one the API reads).",
         "Error",
         "application/json",
         [],
@@ -424,7 +423,9 @@ class ArchiveAutoSchema(AutoSchema):
         else:
             response["content"] = {media_type: {"schema": {"type": "string"}}}
         if headers:
-            response["headers"] = {header: self.header(header) for header in headers}
+            # DRF always sends them: Retry-After is at least 1 (articles/throttling.py),
+            # WWW-Authenticate names the first authentication class's scheme.
+            response["headers"] = {header: self.header(header, required=True) for header in headers}
         return self.register(name, ResolvedComponent.RESPONSE, response)
 
     def header(self, name: str, *, required: bool = False) -> dict:
@@ -479,8 +480,9 @@ class ArchiveAutoSchema(AutoSchema):
             if name in schema.get("properties", {}):
                 prop = schema["properties"][name]
                 described = prop.get("description")
+                # First: a choice list ("* `draft` - …") is moved to the enum's component.
                 prop["description"] = (
-                    f"{described} {STAFF_ONLY_NOTE}" if described else (STAFF_ONLY_NOTE)
+                    f"{STAFF_ONLY_NOTE}\n\n{described}" if described else STAFF_ONLY_NOTE
                 )
         return schema
 
