@@ -5,12 +5,16 @@ parameter and property made invalid in turn, missing ones, unexpected methods) a
 least 200 generated requests (``MAX_EXAMPLES``), valid and invalid, once as an anonymous
 reader and once as an editor with a token, against an archive of published articles,
 drafts, an article in review, meetings, themes and outlets (one of each used only by a
-draft). Any 5xx, any response not matching the schema (status, headers, content type,
-body), any invalid request accepted or valid request refused fails the test.
+draft); then 200 sequences of calls each (``test_api_sequences``, the stateful phase).
+Any 5xx, any response not matching the schema (status, headers, content type, body), any
+invalid request accepted or valid request refused fails the test. Rate limits are off
+here (tests/test_api_schema.py checks the 429s); NUL is not generated (the schema says it
+in words; tests/test_api_schema.py sends it).
 
 Deterministic: the same seed and ``derandomize`` each run, no example database, so CI
-sees the same requests every time. Run it alone with
-``.venv/bin/pytest tests/test_schemathesis.py -p no:cacheprovider``.
+sees the same requests every time. About 3 minutes (SQLite or PostgreSQL). Run it alone
+with ``.venv/bin/pytest tests/test_schemathesis.py -p no:cacheprovider``;
+``FUZZ_EXAMPLES=20`` for a quick look while working (CI runs the 200).
 
 A valid request to filter or tag by a slug names one the archive holds (the schema can
 say what a slug looks like, not which exist): ``positive_references`` rewrites the slugs
@@ -22,6 +26,7 @@ some of the operations on one article at an article that exists.
 import zlib
 from collections import Counter
 
+import hypothesis
 import pytest
 import schemathesis
 from django.core import signals
@@ -282,3 +287,40 @@ def test_api_for_editors(case, editor_token, sent):
         headers={"Authorization": f"Token {editor_token}"}, excluded_checks=excluded_checks(case)
     )
     sent[case.operation.label] += 1
+
+
+STATEFUL_SCENARIOS = 200
+
+
+@pytest.mark.parametrize("role", ["reader", "editor"])
+def test_api_sequences(role, request):
+    """Stateful: sequences of up to 6 calls following the schema's links (an article
+    created, then read, replaced, changed, trashed, or its related articles asked for) and
+    the links schemathesis infers (a list, then one of its items), as a reader and as an
+    editor, with every check, including that a trashed article is gone (use_after_free)
+    and that one just created can be read (ensure_resource_availability)."""
+    schema = request.getfixturevalue(f"{role}_schema")
+    headers = {}
+    if role == "editor":
+        headers["Authorization"] = f"Token {request.getfixturevalue('editor_token')}"
+
+    class Client(schema.as_state_machine()):
+        def before_call(self, case):
+            with_present_archive(case)
+
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, headers=headers, transport_kwargs=kwargs)
+
+    Client.run(
+        settings=hypothesis.settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )

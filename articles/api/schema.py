@@ -138,6 +138,15 @@ SHARED_RESPONSES = {
     ),
 }
 
+# What an article written can be followed by (OpenAPI links), by operation id suffix.
+ARTICLE_LINKS = {
+    "GetArticle": "retrieve",
+    "ReplaceArticle": "update",
+    "ChangeArticle": "partial_update",
+    "TrashArticle": "destroy",
+    "RelatedArticles": "related_list",
+}
+
 PATH_PARAMETER = re.compile(r"{\w+}")
 
 # The statuses an editor may write (``ENUM_NAME_OVERRIDES``): the trash is reached by DELETE.
@@ -350,7 +359,27 @@ class ArchiveAutoSchema(AutoSchema):
             headers = self.headers_for(code)
             if headers and "$ref" not in response:
                 response.setdefault("headers", {}).update(headers)
+            links = self.links_for(code)
+            if links:
+                response["links"] = links
         return dict(sorted(responses.items()))
+
+    def links_for(self, code: str) -> dict:
+        """An article written (201, or 200 to PUT/PATCH) links to what may be done with it
+        next, by its slug (clients, and schemathesis' stateful tests, follow them)."""
+        action = getattr(self.view, "action", None)
+        if not self.has_etag or (code, action) not in (
+            ("201", "create"),
+            ("200", "update"),
+            ("200", "partial_update"),
+        ):
+            return {}
+        base = self.get_operation_id().rsplit("_" + action, 1)[0]
+        slug = {"slug": "$response.body#/slug"}
+        return {
+            name: {"operationId": f"{base}_{operation}", "parameters": slug}
+            for name, operation in ARTICLE_LINKS.items()
+        }
 
     def common_responses(self) -> dict:
         """The statuses this operation can answer besides the ones its view declares."""
