@@ -829,11 +829,12 @@ def load_settings(**env):
 
 
 def test_anonymous_rate_and_cors_origins_come_from_the_environment():
-    assert load_settings() == repr(({"anon": "120/min"}, [], False))
+    rates = {"anon": "120/min", "user": "600/min", "staff": None, "search": "30/min"}
+    assert load_settings() == repr((rates, [], False))
     assert load_settings(API_ANON_RATE="5/hour", API_CORS_ORIGINS="https://example.org") == (
-        repr(({"anon": "5/hour"}, ["https://example.org"], False))
+        repr(({**rates, "anon": "5/hour"}, ["https://example.org"], False))
     )
-    assert load_settings(API_CORS_ORIGINS="*") == repr(({"anon": "120/min"}, [], True))
+    assert load_settings(API_CORS_ORIGINS="*") == repr((rates, [], True))
 
 
 # -- CORS ----------------------------------------------------------------------------------

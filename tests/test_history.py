@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles import history, presence, services
-from articles.models import Article, ArchiveMonth, ArticleRevision, Figure, ThemeTag
+from articles.models import ArchiveMonth, Article, ArticleRevision, Figure, ThemeTag
 
 from . import factories
 from .test_admin import ARTICLES, article_form_data, change_url, messages_of, run_action

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from articles.models import Article
@@ -20,7 +21,8 @@ def seeded(settings):
     for _ in range(2):  # idempotent: running `make run` twice changes nothing
         call_command("load_vocabulary", stdout=StringIO())
         call_command("import_articles", str(SEEDS), "--status", "published", stdout=StringIO())
-        call_command("ensure_dev_superuser", stdout=StringIO())
+        force = ["--force"] if connection.vendor != "sqlite" else []
+        call_command("ensure_dev_superuser", *force, stdout=StringIO())
     settings.DEBUG = False
     return Article.objects.all()
 
