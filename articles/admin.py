@@ -28,6 +28,7 @@ from .models import (
     TaggedMeeting,
     TaggedTheme,
     ThemeTag,
+    person_name,
 )
 from .search import search_articles
 from .text import slugify_vi
@@ -396,7 +397,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def tell_who_else_edits(self, request, obj):
         """Record that this editor opened the form; say who else has it open."""
-        for other in presence.opened(obj.pk, request.user, services.user_name(request.user)):
+        for other in presence.opened(obj.pk, request.user, person_name(request.user)):
             since = timezone.datetime.fromtimestamp(other["since"], tz=timezone.UTC)
             self.message_user(
                 request,
@@ -441,7 +442,17 @@ class ArticleAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def history_object(self, request, object_id) -> Article:
+    def get_object(self, request, object_id, from_field=None):
+        """Read the article once per request: change_view's tools and Django's form view
+        both ask for it."""
+        key = (object_id, from_field)
+        cached = getattr(request, "_article_object", None)
+        if cached is None or cached[0] != key:
+            cached = (key, super().get_object(request, object_id, from_field))
+            request._article_object = cached
+        return cached[1]
+
+    def article_or_404(self, request, object_id) -> Article:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
@@ -450,7 +461,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return obj
 
     def history_view(self, request, object_id, extra_context=None):
-        obj = self.history_object(request, object_id)
+        obj = self.article_or_404(request, object_id)
         revisions = list(obj.revisions.order_by("-version"))
         context = {
             **self.admin_site.each_context(request),
@@ -472,7 +483,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return render(request, self.object_history_template, context)
 
     def compare_view(self, request, object_id):
-        obj = self.history_object(request, object_id)
+        obj = self.article_or_404(request, object_id)
         revisions = obj.revisions.all()
 
         def version(name, default):
@@ -499,7 +510,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return render(request, "admin/articles/article/compare.html", context)
 
     def revert_view(self, request, object_id, version):
-        obj = self.history_object(request, object_id)
+        obj = self.article_or_404(request, object_id)
         revision = get_object_or_404(obj.revisions, version=version)
         change_url = reverse("admin:articles_article_change", args=[obj.pk])
         if request.method == "POST":
@@ -539,7 +550,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return render(request, "admin/articles/article/revert_confirm.html", context)
 
     def trash_view(self, request, object_id):
-        obj = self.history_object(request, object_id)
+        obj = self.article_or_404(request, object_id)
         if obj.status == Article.Status.TRASH:
             self.message_user(request, _("Bài đã ở thùng rác."), messages.INFO)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
@@ -556,7 +567,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
 
     def restore_view(self, request, object_id):
-        obj = self.history_object(request, object_id)
+        obj = self.article_or_404(request, object_id)
         if obj.status != Article.Status.TRASH:
             self.message_user(request, _("Bài không ở thùng rác."), messages.INFO)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))

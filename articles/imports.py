@@ -213,14 +213,9 @@ def _record_history(articles, results, meetings, themes, figures):
             themes=[themes[p.ref.slug] for p in result.prepared.themes],
             figures=by_article.get(article.pk, []),
         )
+        summary = f"import:{article.source_file}"
         revisions.append(
-            ArticleRevision(
-                article=article,
-                version=article.version,
-                via=ArticleRevision.Via.IMPORT,
-                summary=f"import:{article.source_file}"[:300],
-                data=state,
-            )
+            ArticleRevision.of(article, state, via=ArticleRevision.Via.IMPORT, summary=summary)
         )
         entries.append(
             {

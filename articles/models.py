@@ -599,6 +599,13 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
+def person_name(user) -> str:
+    """Return how the history and the audit log name ``user`` ("" for the system)."""
+    if user is None or not user.is_authenticated:
+        return ""
+    return (user.get_full_name() or user.get_username())[:150]
+
+
 class ArticleRevision(models.Model):
     """One recorded change of an article: who, when, through which path, and the article's
     whole state after it (fields, meetings, themes, figures; see ``articles.history``)."""
@@ -641,6 +648,21 @@ class ArticleRevision(models.Model):
 
     def __str__(self):
         return f"{self.article_id} v{self.version}"
+
+    @classmethod
+    def of(cls, article, state: dict, *, via: str, user=None, summary: str = ""):
+        """Return the (unsaved) revision of ``article`` at its current version, by ``user``
+        (None: the system)."""
+        person = user if user is not None and user.is_authenticated else None
+        return cls(
+            article=article,
+            version=article.version,
+            user=person,
+            user_name=person_name(person),
+            via=via,
+            summary=str(summary)[:300],
+            data=state,
+        )
 
     def describe(self) -> str:
         """Return the summary in the interface's language ("Tiêu đề, Hội nghị")."""

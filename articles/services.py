@@ -150,20 +150,9 @@ class Conflict(Exception):
         )
 
 
-def user_name(user) -> str:
-    """Return how the history and the audit log name ``user`` ("" for the system)."""
-    if user is None or not user.is_authenticated:
-        return ""
-    return (user.get_full_name() or user.get_username())[:150]
-
-
 def _locked(pk) -> Article:
     """Return the article read after locking its row for this transaction."""
     return Article.objects.select_for_update().get(pk=pk)
-
-
-def _audit(action: str, article, *, user, via: str, detail=None):
-    auditing.record(action, article, user=user, via=via, detail=detail)
 
 
 def _revision(article, state, *, user, via, summary="", before=None) -> ArticleRevision:
@@ -171,22 +160,13 @@ def _revision(article, state, *, user, via, summary="", before=None) -> ArticleR
     time since history began (imported before it, or loaded in bulk) gets its earlier state
     recorded first, so every change can be compared and reverted."""
     if before is not None and not article.revisions.exists():
-        ArticleRevision.objects.create(
-            article=article,
-            version=article.version - 1,
-            via=Via.COMMAND,
-            summary="baseline",
-            data=before,
-        )
-    return ArticleRevision.objects.create(
-        article=article,
-        version=article.version,
-        user=user if user is not None and user.is_authenticated else None,
-        user_name=user_name(user),
-        via=via,
-        summary=str(summary or history.summary(before, state))[:300],  # see history.describe
-        data=state,
-    )
+        baseline = ArticleRevision.of(article, before, via=Via.COMMAND, summary="baseline")
+        baseline.version -= 1
+        baseline.save()
+    summary = summary or history.summary(before, state)  # see history.describe
+    revision = ArticleRevision.of(article, state, via=via, user=user, summary=summary)
+    revision.save()
+    return revision
 
 
 def _status_action(old: str | None, new: str) -> str:
@@ -233,9 +213,14 @@ def article_save(
             raise Conflict(current, expected_version)
         if user is not None:
             permissions.require_change(user, current)
-        before = history.state_of(current)
+        had = (
+            list(current.meetings.order_by("pk")),
+            list(current.themes.order_by("pk")),
+            list(current.figures.order_by("position", "pk")),
+        )
+        before = history.state_of(current, meetings=had[0], themes=had[1], figures=had[2])
     else:
-        current, before = Article(status=Article.Status.DRAFT), None
+        current, before, had = Article(status=Article.Status.DRAFT), None, ([], [], [])
     status = data.get("status", current.status)
     if status == Article.Status.TRASH and current.status != Article.Status.TRASH:
         raise ValidationError(
@@ -255,9 +240,8 @@ def article_save(
     if not current.slug and current.title:
         current.slug = Article.unique_slug(current.title, exclude_pk=current.pk)
     current.full_clean()
-    old_tags = (list(current.meetings.all()), list(current.themes.all())) if before else ([], [])
-    meetings = list(data["meetings"]) if "meetings" in data else old_tags[0]
-    themes = list(data["themes"]) if "themes" in data else old_tags[1]
+    meetings = list(data["meetings"]) if "meetings" in data else had[0]
+    themes = list(data["themes"]) if "themes" in data else had[1]
     figures = (
         [
             Figure(
@@ -274,7 +258,7 @@ def article_save(
         current,
         meetings=meetings,
         themes=themes,
-        figures=figures if figures is not None else (current.figures.all() if before else []),
+        figures=figures if figures is not None else had[2],
     )
     if before is not None and history.same(before, after):
         return current
@@ -293,7 +277,7 @@ def article_save(
     _revision(current, after, user=user, via=via, summary=summary, before=before)
     action = "create" if before is None else _status_action(before["status"], status)
     detail = {"version": current.version, "fields": history.changed_fields(before, after)}
-    _audit(action, current, user=user, via=via, detail=detail)
+    auditing.record(action, current, user=user, via=via, detail=detail)
     return current
 
 
@@ -337,7 +321,7 @@ def article_trash(*, article: Article, user=None, via: str = Via.TRASH) -> Artic
     current.save()  # a new version
     state = {**before, "status": current.status}
     _revision(current, state, user=user, via=via, summary="trash", before=before)
-    _audit("trash", current, user=user, via=via, detail={"from": current.trashed_from})
+    auditing.record("trash", current, user=user, via=via, detail={"from": current.trashed_from})
     return current
 
 
@@ -358,7 +342,7 @@ def article_restore(*, article: Article, user=None, via: str = Via.TRASH) -> Art
     current.save()  # a new version
     state = {**before, "status": status}
     _revision(current, state, user=user, via=via, summary="restore", before=before)
-    _audit("restore", current, user=user, via=via, detail={"to": status})
+    auditing.record("restore", current, user=user, via=via, detail={"to": status})
     return current
 
 
@@ -370,7 +354,7 @@ def article_purge(*, article: Article, user=None, via: str = Via.TRASH) -> None:
         permissions.require(permissions.may_purge(user, current), "purge")
     elif current.status != Article.Status.TRASH:
         raise ValidationError(_("Chỉ xoá vĩnh viễn bài trong thùng rác. / Trash it first."))
-    _audit("purge", current, user=user, via=via, detail={"slug": current.slug})
+    auditing.record("purge", current, user=user, via=via, detail={"slug": current.slug})
     current.delete()
 
 
@@ -470,7 +454,7 @@ def article_retag(
         "meetings": [m.slug for m, _p in new_meetings],
         "themes": [t.slug for t, _p in new_themes],
     }
-    _audit("retag", current, user=user, via=via, detail=detail)
+    auditing.record("retag", current, user=user, via=via, detail=detail)
     return len(new_meetings), len(new_themes)
 
 
@@ -494,15 +478,7 @@ def record_bulk_revisions(article_ids, *, user=None, via: str, summary: str = ""
         )
         states = history.states_of(articles)
         ArticleRevision.objects.bulk_create(
-            ArticleRevision(
-                article_id=a.pk,
-                version=a.version,
-                user=user if user is not None and user.is_authenticated else None,
-                user_name=user_name(user),
-                via=via,
-                summary=str(summary)[:300],
-                data=states[a.pk],
-            )
+            ArticleRevision.of(a, states[a.pk], via=via, user=user, summary=summary)
             for a in articles
         )
         done += len(articles)
@@ -554,7 +530,7 @@ def tags_merge(*, target: Model, sources, user=None, via: str = Via.MERGE) -> in
         TagRedirect.objects.update_or_create(
             kind=kind, old_slug=source.slug, defaults={"target_id": target.pk}
         )
-        _audit(
+        auditing.record(
             "merge",
             target,
             user=user,

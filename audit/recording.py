@@ -53,19 +53,9 @@ def model_for_type(target_type):
     return None
 
 
-def record(
-    action,
-    *,
-    actor=None,
-    target=None,
-    target_type=None,
-    target_id=None,
-    target_repr=None,
-    via="",
-    detail=None,
-    ip=None,
-):
-    """Record one act and return its AuditEntry.
+def record(action, **fields):
+    """Record one act and return its AuditEntry. ``fields`` are ``build_entry``'s: actor,
+    target, target_type, target_id, target_repr, via, detail, ip.
 
     `actor` None: the actor of the current scope (the request's user, `acting_as`); an
     anonymous user is stored as no one. `target` is any model instance; `target_type`,
@@ -74,18 +64,7 @@ def record(
     entry, its detail merged.
     """
     scope = current_actor.get()
-    entry = build_entry(
-        action,
-        scope=scope,
-        actor=actor,
-        target=target,
-        target_type=target_type,
-        target_id=target_id,
-        target_repr=target_repr,
-        via=via,
-        detail=detail,
-        ip=ip,
-    )
+    entry = build_entry(action, scope=scope, **fields)
     key = (entry.action, entry.target_type, entry.target_id) if entry.target_id else None
     if scope is not None and key in scope.recorded:
         earlier = scope.recorded[key]
