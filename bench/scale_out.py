@@ -498,6 +498,13 @@ def run(args):
     try:
         cache_url = "locmem://" if args.local_cache else args.redis_url
         env = server_environment(database_url_for(args.database_url, name), cache_url, prefix)
+        # As `make serve` does: the pages need collectstatic's manifest (its own copy here,
+        # removed with the logs, so a fresh clone needs nothing collected beforehand).
+        env["STATIC_ROOT"] = os.path.join(logdir, "static")
+        manage(
+            env, "collectstatic", "--noinput", "-v0", timeout=max(deadline - time.monotonic(), 1)
+        )
+        lap("static files")
         remaining = max(deadline - time.monotonic(), 1)
         token, slug, page = manage(env, "shell", "-v0", "-c", SEED, timeout=remaining).split()[-3:]
         lap("database")
