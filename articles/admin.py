@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from audit.admin_mixin import AuditedAdminMixin
 
-from . import history, permissions, presence, services
+from . import history, permissions, presence, services, source_url
 from .models import (
     Article,
     Figure,
@@ -82,6 +82,13 @@ class ArticleAdminForm(forms.ModelForm):
             ]
         if self.instance.pk:
             self.initial["opened_version"] = self.instance.version
+
+    def clean_source_url(self):
+        """Stored as a URI (what the API promises), the same rule as the API's."""
+        try:
+            return source_url.strict(self.cleaned_data["source_url"])
+        except source_url.NotASourceURL:
+            raise ValidationError(source_url.REFUSAL, code="invalid") from None
 
     def clean(self):
         cleaned = super().clean()

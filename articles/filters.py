@@ -28,8 +28,18 @@ from .vocabulary import series_choices
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
+class WholeNumberField(forms.IntegerField):
+    """An integer written as one: "2021", not "2021.0" (which ``IntegerField`` takes) or
+    "2e3"."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not str(value).strip().lstrip("+-").isdigit():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
 
 def visible_to_requester(model):

@@ -418,6 +418,30 @@ def test_saving_the_form_can_remove_every_tag(editor_client, imported_article):
     assert not imported_article.meetings.exists() and not imported_article.themes.exists()
 
 
+@pytest.mark.parametrize(
+    "url", ['https://vnexpress.net/a"b', "https://vnexpress.net/a[1]", "ftp://vnexpress.net/a"]
+)
+def test_a_source_url_that_is_no_http_uri_is_refused_keeping_the_input(editor_client, url):
+    article = factories.article(status=Article.Status.REVIEW, lead="Sapo cũ.")
+    data = article_form_data(article, source_url=url, lead="Sapo mới.")
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "http(s)" in form.errors["source_url"][0]
+    assert form["lead"].value() == "Sapo mới."  # what the editor typed is still there
+    article.refresh_from_db()
+    assert (article.source_url, article.lead) == ("", "Sapo cũ.")
+
+
+def test_a_source_url_is_stored_as_a_uri(editor_client):
+    article = factories.article(status=Article.Status.REVIEW)
+    data = article_form_data(article, source_url="https://báo.vn/bài-viet")
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.source_url == "https://xn--bo-mia.vn/b%C3%A0i-viet"
+
+
 def test_adding_with_empty_slug_makes_a_vietnamese_slug(editor_client):
     data = article_form_data(
         Article(title="Đối thoại Biển Đông", status=Article.Status.REVIEW),

@@ -358,6 +358,26 @@ def test_a_bare_link_at_the_end_is_the_source():
     assert parse_article(text).source_url == "https://example-news.vn/amm-57.html"
 
 
+@pytest.mark.parametrize(
+    "link, stored",
+    [
+        (
+            "https://báo-mới.vn/amm-57-khai-mạc.html",
+            "https://xn--bo-mi-xqa5384c.vn/amm-57-khai-m%E1%BA%A1c.html",
+        ),
+        (
+            "https://example-news.vn/amm-57.html?id=[57]",
+            "https://example-news.vn/amm-57.html?id=%5B57%5D",
+        ),
+        ("https://user:pw@example-news.vn/amm-57.html", ""),  # no mending makes it one
+    ],
+)
+def test_a_source_url_is_stored_as_a_uri_or_not_at_all(link, stored):
+    article = parse_article(page("Khai mạc AMM-57 tại Viêng Chăn", LEAD, BODY, "Nguồn: " + link))
+    assert article.source_url == stored
+    assert link not in "\n".join(article.paragraphs)  # the source line leaves the body
+
+
 def test_a_menu_like_line_is_decided_fast():
     # Labels made of other labels ("Thời sự quốc tế" = "Thời sự" + "Quốc tế") once made the
     # menu pattern backtrack exponentially: minutes for this line.

@@ -56,10 +56,15 @@ class Pagination(PageNumberPagination):
             return self.page_size
         return min(positive_integer(raw, self.page_size_query_param), self.max_page_size)
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def check_parameters(self, request):
+        """Raise the 400 a bad ``page`` or ``page_size`` gets, before any page is read."""
         raw = request.query_params.get(self.page_query_param, "")
         if raw not in ("", *self.last_page_strings):
             positive_integer(raw, self.page_query_param)
+        self.get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_parameters(request)
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound as exc:
@@ -368,6 +373,9 @@ class ArticleViewSet(PrivateToStaffMixin, CachedReadMixin, viewsets.ModelViewSet
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=Pagination)
     def related(self, request, slug=None):
+        # A bad parameter is a 400 even on a former slug (not redirected to another 400).
+        self.requested_fields()
+        self.paginator.check_parameters(request)
         try:
             article = self.get_object()
         except redirects.Moved as moved:

@@ -12,6 +12,7 @@
 import re
 from dataclasses import dataclass, field
 
+from .. import source_url
 from ..vocabulary import Vocabulary
 from . import dates
 from . import lines as L
@@ -116,8 +117,11 @@ def _source(body: Body, line: Line, vocab: Vocabulary, *, at_end: bool) -> bool:
     if source is None or not (source.certain or at_end):
         return False  # a link in the text ("Toàn văn Tuyên bố: https://asean.org/…") stays
     evidence = Evidence("source line", line.number, line.text)
-    if source.url and not body.source_url:
-        body.source_url = source.url
+    # Stored as a URI, mended where it can be ("a|b" → "a%7Cb"); one that cannot (no host,
+    # too long) is not kept, the line still says who the source is.
+    url = source_url.lenient(source.url)
+    if url and not body.source_url:
+        body.source_url = url
         body.evidence["source_url"] = [evidence]
     if source.url_outlet:
         body.votes.append(OutletVote(source.url_outlet, WEIGHT_SOURCE_URL, evidence))
