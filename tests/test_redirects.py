@@ -95,6 +95,24 @@ def test_former_article_slug_redirects_in_the_api_detail_and_related(anyone):
     assert related.status_code == 200 and related.json()["count"] == 1
 
 
+@pytest.mark.parametrize(
+    "path, query",
+    [
+        ("ten-cu/related/", "page_size=0"),
+        ("ten-cu/related/", "page_size=abc"),
+        ("ten-cu/related/", "page=-1"),
+        ("ten-cu/related/", "fields=khong-co"),
+        ("ten-cu/", "fields=khong-co"),
+    ],
+)
+def test_a_bad_parameter_on_a_former_slug_is_a_400_not_a_redirect(anyone, path, query):
+    article = factories.article(title="Tên cũ")
+    renamed(article, "ten-moi")
+    response = anyone.get(f"{API}/articles/{path}?{query}")
+    assert response.status_code == 400
+    assert list(response.json()) == [query.split("=")[0]]
+
+
 def test_every_former_slug_leads_to_the_current_one_in_one_hop(anon):
     article = factories.article(title="Một")
     renamed(article, "hai")
