@@ -56,3 +56,14 @@ def test_manage_py_defaults_to_development_settings():
     assert proc.returncode == 0, proc.stderr
     proc = load_settings("asean_archive.settings.dev")
     assert proc.stdout.split()[:2] == ["True", "django.db.backends.sqlite3"]
+
+
+def test_log_levels_are_read_in_any_case_and_a_wrong_one_is_named():
+    base = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "archive.example"}
+    proc = load_settings(
+        "asean_archive.settings.base", LOG_LEVEL="info", DJANGO_LOG_LEVEL=" Warning ", **base
+    )
+    assert proc.returncode == 0, proc.stderr  # gunicorn's "info" is Python's "INFO"
+    proc = load_settings("asean_archive.settings.base", LOG_LEVEL="verbose", **base)
+    assert proc.returncode != 0
+    assert "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in proc.stderr

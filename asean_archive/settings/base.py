@@ -421,6 +421,17 @@ LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
 LOG_STREAM = os.environ.get("LOG_STREAM") or "stderr"
 if LOG_FORMAT not in {"json", "text"} or LOG_STREAM not in {"stdout", "stderr"}:
     raise ImproperlyConfigured("LOG_FORMAT must be json or text, LOG_STREAM stdout or stderr.")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def env_log_level(name, default):
+    """A level name in any case ("info" as gunicorn writes it is "INFO")."""
+    value = (os.environ.get(name) or default).strip().upper()
+    if value not in LOG_LEVELS:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(LOG_LEVELS)}, not {value!r}.")
+    return value
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -437,10 +448,10 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "WARNING")},
     "loggers": {
         # No handler of their own: they reach the root's, once, in its format.
-        "django": {"level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": True},
+        "django": {"level": env_log_level("DJANGO_LOG_LEVEL", "INFO"), "propagate": True},
         "asean_archive.request": {
             "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",
             "propagate": True,
