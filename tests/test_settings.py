@@ -67,3 +67,28 @@ def test_log_levels_are_read_in_any_case_and_a_wrong_one_is_named():
     proc = load_settings("asean_archive.settings.base", LOG_LEVEL="verbose", **base)
     assert proc.returncode != 0
     assert "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in proc.stderr
+
+
+def connection_settings(**env):
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'asean_archive.settings.base'\n"
+        "from django.conf import settings\n"
+        "db = settings.DATABASES['default']\n"
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50, **env},
+        check=False,
+    )
+
+
+def test_production_keeps_its_database_connections_and_checks_them():
+    assert connection_settings().stdout.split() == ["60", "True"]
+    assert connection_settings(DEBUG="1").stdout.split() == ["0", "True"]
+    assert connection_settings(CONN_MAX_AGE="0").stdout.split() == ["0", "True"]
+    refused = connection_settings(CONN_MAX_AGE="-1")
+    assert refused.returncode != 0 and "CONN_MAX_AGE must be a whole number" in refused.stderr

@@ -31,6 +31,14 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default, *, minimum=1):
+    """Read a whole number of at least ``minimum`` from the environment; refuse anything else."""
+    value = (os.environ.get(name) or str(default)).strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number >= {minimum}, not {value!r}.")
+    return int(value)
+
+
 DEBUG = env_bool("DEBUG", False)
 
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
@@ -119,10 +127,14 @@ TEMPLATES = [
     },
 ]
 
+# Each process keeps its connection for CONN_MAX_AGE seconds (60 without DEBUG: opening one
+# per request cost a third of the throughput under load, bench/RESULTS.md "Load"); a kept
+# connection is checked before a request reuses it, so a database restart costs no error.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", 0 if DEBUG else 60, minimum=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -228,14 +240,6 @@ def env_rate(name, default, *, older=None):
         f"{name} must be a rate like 120/min (a positive count per sec, min, hour or day) "
         f"or 'none' for no limit, not {value!r}."
     )
-
-
-def env_int(name, default, *, minimum=1):
-    """Read a whole number of at least ``minimum`` from the environment; refuse anything else."""
-    value = (os.environ.get(name) or str(default)).strip()
-    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
-        raise ImproperlyConfigured(f"{name} must be a whole number >= {minimum}, not {value!r}.")
-    return int(value)
 
 
 REST_FRAMEWORK = {

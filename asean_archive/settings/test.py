@@ -8,6 +8,8 @@ from asean_archive.settings.base import *  # noqa: F403
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# A connection per test thread, closed when it ends (as the suite always had it).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Hashing passwords with MD5 makes creating test users fast; never used outside tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests run over plain HTTP with the test client (and the browser tests' live server): no
