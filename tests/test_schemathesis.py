@@ -30,7 +30,8 @@ import hypothesis
 import pytest
 import schemathesis
 from django.core import signals
-from django.db import close_old_connections
+from django.core.cache import cache
+from django.db import close_old_connections, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
@@ -269,6 +270,16 @@ def test_api_sequences(role, request):
         headers["Authorization"] = f"Token {request.getfixturevalue('editor_token')}"
 
     class Client(schema.as_state_machine()):
+        # Each scenario starts from the same archive and an empty cache: what one scenario
+        # wrote would otherwise change the answers (and so the steps hypothesis can take)
+        # when it replays another, which it refuses ("Inconsistent data generation").
+        def setup(self):
+            cache.clear()
+            self.savepoint = transaction.savepoint_create()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+
         def before_call(self, case):
             with_present_archive(case)
 
