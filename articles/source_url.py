@@ -18,8 +18,8 @@ MAX_LENGTH = 500
 
 # What an editor is told when ``strict`` refuses a value.
 REFUSAL = _(
-    "Đường dẫn gốc phải là một URL http(s) không có dấu cách, dấu ngoặc kép, "
-    "<, >, {, }, |, \\, ^ hay `."
+    "Đường dẫn gốc phải là một URL http(s) dài tối đa 500 ký tự, không có dấu cách, dấu "
+    "ngoặc kép, <, >, {, }, |, \\, ^, ` hay dấu ngoặc vuông (trừ quanh một địa chỉ IPv6)."
 )
 
 # What no URI holds, even an IRI: white space, controls, and the characters RFC 3986 leaves

@@ -348,7 +348,7 @@ EN = {
     "Cần một số nguyên dương (1, 2, 3…).": "A positive whole number is needed (1, 2, 3…).",
     "Hãy nêu ít nhất một trường, ví dụ fields=slug,title.": "Name at least one field, e.g. fields=slug,title.",
     "Có ký tự không được phép (NUL hoặc surrogate lẻ).": "Holds a character that is not allowed (NUL or a lone surrogate).",
-    "Đường dẫn gốc phải là một URL http(s) không có dấu cách, dấu ngoặc kép, <, >, {, }, |, \\, ^ hay `.": "The source URL must be an http(s) URL with no spaces, double quotes, <, >, {, }, |, \\, ^ or `.",
+    "Đường dẫn gốc phải là một URL http(s) dài tối đa 500 ký tự, không có dấu cách, dấu ngoặc kép, <, >, {, }, |, \\, ^, ` hay dấu ngoặc vuông (trừ quanh một địa chỉ IPv6).": "The source URL must be an http(s) URL of at most 500 characters with no spaces, double quotes, <, >, {, }, |, \\, ^, ` or square brackets (except around an IPv6 address).",
     "Tham số có ký tự NUL (U+0000): không giá trị nào chứa được ký tự này.": "A parameter holds a NUL character (U+0000), which no value may hold.",
 }
 
