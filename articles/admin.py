@@ -84,9 +84,13 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["opened_version"] = self.instance.version
 
     def clean_source_url(self):
-        """Stored as a URI (what the API promises), the same rule as the API's."""
+        """Stored as a URI (what the API promises), the same rule as the API's. A value
+        kept as it was stored never blocks a save of the rest."""
+        value = self.cleaned_data["source_url"]
+        if self.instance.pk and value == self.instance.source_url:
+            return value
         try:
-            return source_url.strict(self.cleaned_data["source_url"])
+            return source_url.strict(value)
         except source_url.NotASourceURL:
             raise ValidationError(source_url.REFUSAL, code="invalid") from None
 

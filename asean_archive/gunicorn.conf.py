@@ -18,8 +18,11 @@ database and the shared cache (REDIS_URL), so more workers or more servers just 
 import multiprocessing
 import os
 
-# Each worker keeps one database connection (CONN_MAX_AGE): the cap leaves PostgreSQL's
-# default 100 connections for several servers, migrations and a shell.
+# Each worker thread keeps one database connection (CONN_MAX_AGE, 60 s by default): a server
+# holds up to WEB_CONCURRENCY × GUNICORN_THREADS of them. The cap on workers leaves room in
+# PostgreSQL's default 100 connections for several servers of sync workers, migrations and a
+# shell; with threads, count workers × threads × servers against max_connections (or put
+# PgBouncer in front).
 MAX_WORKERS = 12
 
 

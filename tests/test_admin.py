@@ -433,6 +433,16 @@ def test_a_source_url_that_is_no_http_uri_is_refused_keeping_the_input(editor_cl
     assert (article.source_url, article.lead) == ("", "Sapo cũ.")
 
 
+def test_a_stored_source_url_the_rule_refuses_does_not_block_other_changes(editor_client):
+    article = factories.article(status=Article.Status.REVIEW)
+    Article.objects.filter(pk=article.pk).update(source_url="https://vnexpress.net/a|b")
+    article.refresh_from_db()
+    response = editor_client.post(change_url(article), article_form_data(article, lead="Mới."))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert (article.lead, article.source_url) == ("Mới.", "https://vnexpress.net/a|b")
+
+
 def test_a_source_url_is_stored_as_a_uri(editor_client):
     article = factories.article(status=Article.Status.REVIEW)
     data = article_form_data(article, source_url="https://báo.vn/bài-viet")

@@ -11,6 +11,10 @@ STRICT = [
     ("https://vnexpress.net/tìm", "https://vnexpress.net/t%C3%ACm"),
     ("http://[::1]:8000/x", "http://[::1]:8000/x"),
     ("https://vnexpress.net:443/a", "https://vnexpress.net:443/a"),
+    ("https://vnexpress.net:/a", "https://vnexpress.net/a"),
+    ("Https://VNExpress.net/A", "https://vnexpress.net/A"),
+    ("http://[fe80::1%25eth0]:80/a", "http://[fe80::1%25eth0]:80/a"),
+    ("https://báo.vn?q=Hà-Nội#mục", "https://xn--bo-mia.vn?q=H%C3%A0-N%E1%BB%99i#m%E1%BB%A5c"),
     ("", ""),
 ]
 
@@ -31,6 +35,12 @@ REFUSED = [
     "https://vnexpress.net/a[1]",  # brackets belong to an IPv6 host only
     "https://vnexpress.net/a?x=]",
     "https://[vnexpress.net/a",
+    "https://[::1]x/",  # something after the address
+    "http://[v1.fe]/",  # an IPvFuture literal is no news site
+    "http://[::g]/",
+    "http://a.vn/\ud800",  # a lone surrogate
+    " https://vnexpress.net/a",  # white space around it: the editor sees it refused
+    "https://.vn/",
     "https://vnexpress.net:99999/a",  # no such port
     "https://user:pw@vnexpress.net/",
     "ftp://vnexpress.net/a",
@@ -58,6 +68,9 @@ LENIENT = [
     ("https://vnexpress.net/a[1]?x=]", "https://vnexpress.net/a%5B1%5D?x=%5D"),
     ("http://[::1]:8000/a[1]", "http://[::1]:8000/a%5B1%5D"),
     ("https://báo.vn/bài", "https://xn--bo-mia.vn/b%C3%A0i"),
+    # the scheme's case and white space around do not shift the host into the path
+    ("HTTPS://VNEXPRESS.NET/abc", "https://vnexpress.net/abc"),
+    ("  https://vnexpress.net/a b\n", "https://vnexpress.net/a%20b"),
 ]
 
 
@@ -76,6 +89,10 @@ def test_lenient_mends_what_can_be_mended(value, uri):
         "https:///bai-viet",
         "https://user:pw@vnexpress.net/",
         "https://vnexpress.net/" + "a" * 480,
+        "http://a.vn/\ud800",
+        "https://[::1]x/",
+        "http://[",
+        "https://vnexpress.net:abc/",
     ],
 )
 def test_lenient_gives_none_for_what_cannot_be_mended(value):
@@ -85,3 +102,30 @@ def test_lenient_gives_none_for_what_cannot_be_mended(value):
 @pytest.mark.parametrize("value", [uri for _, uri in STRICT if uri] + [u for _, u in LENIENT])
 def test_a_uri_is_kept_as_it_is(value):
     assert source_url.strict(value) == source_url.lenient(value) == value
+
+
+@pytest.mark.django_db
+def test_the_migration_stores_earlier_source_urls_as_uris():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from articles.models import Article
+
+    from . import factories
+
+    stored = {
+        "https://vnexpress.net/hội-nghị": "https://vnexpress.net/h%E1%BB%99i-ngh%E1%BB%8B",
+        "HTTPS://VnExpress.net/a|b": "https://vnexpress.net/a%7Cb",
+        "https://vnexpress.net/ok.html": "https://vnexpress.net/ok.html",
+        "ftp://vnexpress.net/a": "ftp://vnexpress.net/a",  # no http(s) URL: left as it is
+        "https://VNEXPRESS.net/ok.html": "https://VNEXPRESS.net/ok.html",  # its URI is taken
+        "": "",
+    }
+    articles = {value: factories.article() for value in stored}
+    for value, article in articles.items():
+        Article.objects.filter(pk=article.pk).update(source_url=value)
+    import_module("articles.migrations.0013_source_urls_as_uris").to_uris(apps, None)
+    for value, article in articles.items():
+        article.refresh_from_db()
+        assert article.source_url == stored[value], value

@@ -9,6 +9,7 @@ production cannot run on the default key.
 
 import base64
 import hashlib
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -425,14 +426,15 @@ LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
 LOG_STREAM = os.environ.get("LOG_STREAM") or "stderr"
 if LOG_FORMAT not in {"json", "text"} or LOG_STREAM not in {"stdout", "stderr"}:
     raise ImproperlyConfigured("LOG_FORMAT must be json or text, LOG_STREAM stdout or stderr.")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def env_log_level(name, default):
-    """A level name in any case ("info" as gunicorn writes it is "INFO")."""
+    """A level name of Python's logging in any case ("info" as gunicorn writes it is "INFO";
+    "warn" is "WARN"); anything else stops the start, naming the variable."""
     value = (os.environ.get(name) or default).strip().upper()
-    if value not in LOG_LEVELS:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(LOG_LEVELS)}, not {value!r}.")
+    if value not in logging.getLevelNamesMapping():
+        names = ", ".join(sorted(logging.getLevelNamesMapping(), key=logging.getLevelName))
+        raise ImproperlyConfigured(f"{name} must be one of {names}, not {value!r}.")
     return value
 
 
