@@ -19,7 +19,14 @@ from django.views.decorators.http import require_POST
 
 from audit.admin_mixin import AuditedAdminMixin
 
-from . import history, permissions, presence, services, source_url
+from . import (
+    admin_accounts,  # noqa: F401 - the users', groups' and taggit's admins
+    history,
+    permissions,
+    presence,
+    services,
+    source_url,
+)
 from .models import (
     Article,
     Figure,

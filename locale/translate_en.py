@@ -350,6 +350,17 @@ EN = {
     "Có ký tự không được phép (NUL hoặc surrogate lẻ).": "Holds a character that is not allowed (NUL or a lone surrogate).",
     "Đường dẫn gốc phải là một URL http(s) dài tối đa 500 ký tự, không có dấu cách, dấu ngoặc kép, <, >, {, }, |, \\, ^, ` hay dấu ngoặc vuông (trừ quanh một địa chỉ IPv6).": "The source URL must be an http(s) URL of at most 500 characters with no spaces, double quotes, <, >, {, }, |, \\, ^, ` or square brackets (except around an IPv6 address).",
     "Tham số có ký tự NUL (U+0000): không giá trị nào chứa được ký tự này.": "A parameter holds a NUL character (U+0000), which no value may hold.",
+    "Khoá đăng nhập": "Login lockouts",
+    "Có thể thêm %(model)s": "Can add %(model)s",
+    "Có thể sửa %(model)s": "Can change %(model)s",
+    "Có thể xoá %(model)s": "Can delete %(model)s",
+    "Có thể xem %(model)s": "Can view %(model)s",
+    # Django's own English, from templates/admin/search_form.html (its copy of Django's).
+    "Search %(name)s": "Search %(name)s",
+    "Search": "Search",
+    "%(counter)s result": ("%(counter)s result", "%(counter)s results"),
+    "%(full_result_count)s total": "%(full_result_count)s total",
+    "Show all": "Show all",
 }
 
 

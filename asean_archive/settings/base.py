@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "articles",
     "audit",
     # Admin login attempts: lockouts per account and per address (below).
-    "axes",
+    "asean_archive.apps.AxesConfig",  # django-axes, named in the admin
 ]
 
 MIDDLEWARE = [
