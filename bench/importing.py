@@ -392,12 +392,13 @@ SET maintenance_work_mem = '512MB';
 CREATE TEMP TABLE bench_text (k int, title text, lead text, body text);
 INSERT INTO bench_text VALUES
 {values};
-INSERT INTO articles_meetingtag (name, slug, series, number, year, partner, place)
-SELECT 'Hội nghị lưu trữ ' || k, 'bench-meeting-' || k, 'AMM', k, 1990 + k % 35, '', ''
+INSERT INTO articles_meetingtag (name, slug, series, number, year, partner, place,
+    published_count)
+SELECT 'Hội nghị lưu trữ ' || k, 'bench-meeting-' || k, 'AMM', k, 1990 + k % 35, '', '', 0
 FROM generate_series(1, 200) AS k;
 INSERT INTO articles_article (title, slug, lead, body, author, outlet_id, source_url,
     published_on, status, created_at, updated_at, raw_text, source_file, content_hash,
-    search_text, search_folded)
+    search_text, search_folded, search_words, search_pairs, trashed_from)
 SELECT 'Bài lưu trữ ' || i || ': ' || t.title,
        'bai-luu-tru-' || i,
        t.lead,
@@ -411,7 +412,8 @@ SELECT 'Bài lưu trữ ' || i || ': ' || t.title,
        'prefill_' || i || '.txt',
        encode(sha256(('bench-prefill-' || i)::bytea), 'hex'),
        ' ' || lower(t.title || ' ' || t.lead || ' ' || t.body) || ' ',
-       ' ' || lower(t.title || ' ' || t.lead) || ' ' || md5(i::text) || ' '
+       ' ' || lower(t.title || ' ' || t.lead) || ' ' || md5(i::text) || ' ',
+       '', '', ''  -- the word and pair columns: not searched by an import
 FROM generate_series(1, {existing}) AS i
 CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM articles_outlet) AS o
 JOIN bench_text AS t ON t.k = i % (SELECT count(*) FROM bench_text);
