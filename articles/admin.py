@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -227,10 +228,32 @@ def _evidence(item: dict) -> dict:
     return {"before": before, "match": match, "after": after, "place": place}
 
 
+# A list cell shows this many tags; the others are counted ("+2"), named on hover.
+LISTED_TAGS = 3
+
+
+def compact_tags(names: list[str]) -> str:
+    """ "AMM-54, ARF-28, EAS-16 +2", the two others in the count's tooltip."""
+    shown = ", ".join(names[:LISTED_TAGS])
+    rest = names[LISTED_TAGS:]
+    if not rest:
+        return shown
+    return format_html(
+        '{} <span class="more-tags" title="{}">+{}</span>', shown, ", ".join(rest), len(rest)
+    )
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "outlet", "published_display", "status", "meeting_list", "theme_list"]
+    list_display = [
+        "title",
+        "outlet",
+        "published_display",
+        "status_label",
+        "meeting_list",
+        "theme_list",
+    ]
     list_filter = ["status", "outlet", MeetingSeriesFilter, MeetingFilter, ThemeFilter, YearFilter]
     list_select_related = ["outlet"]
     search_fields = ["title"]  # Replaced by the archive's search in get_search_results.
@@ -291,6 +314,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         js = VIETNAMESE_SLUG_MEDIA
+        css = {"all": ["articles/admin/changelist.css"]}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("meetings", "themes")
@@ -637,13 +661,19 @@ class ArticleAdmin(admin.ModelAdmin):
     def published_display(self, obj):
         return obj.published_on.strftime("%d/%m/%Y") if obj.published_on else "—"
 
+    @admin.display(description=_("trạng thái"), ordering="status")
+    def status_label(self, obj):
+        return format_html(
+            '<span class="status-label status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
     @admin.display(description=_("hội nghị"))
     def meeting_list(self, obj):
-        return ", ".join(m.code for m in obj.meetings.all())
+        return compact_tags([m.code for m in obj.meetings.all()])
 
     @admin.display(description=_("chủ đề"))
     def theme_list(self, obj):
-        return ", ".join(t.name for t in obj.themes.all())
+        return compact_tags([t.name for t in obj.themes.all()])
 
     def _each(self, request, queryset, allowed, write, done_message):
         """Apply ``write`` to every selected article, or to none: the whole selection is

@@ -3,15 +3,19 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from articles.sitemaps import SITEMAPS
 from articles.views import RobotsView
 from asean_archive.health import healthz
 
-admin.site.site_header = "ASEAN Archive — Biên tập"
+admin.site.site_header = _("ASEAN Archive — Biên tập")
 admin.site.site_title = "ASEAN Archive"
-admin.site.index_title = "Quản trị nội dung"
+admin.site.index_title = _("Quản trị nội dung")
+# No navigation column beside every page: the article list needs the width (its columns
+# and filters); the breadcrumbs and the index lead everywhere.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     # For load balancers: no language prefix, no trailing slash, no HTTPS redirect.

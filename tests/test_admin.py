@@ -153,13 +153,15 @@ def test_article_changelist_shows_the_archive_columns(editor_client):
     response = editor_client.get(ARTICLES)
     assert response.status_code == 200
     html = response.content.decode()
-    for column in ["title", "outlet", "published_display", "status", "meeting_list", "theme_list"]:
+    columns = ["title", "outlet", "published_display", "status_label", "meeting_list", "theme_list"]
+    for column in columns:
         assert f"column-{column}" in html
     assert cell(html, "outlet", article.title) == outlet.name
     assert cell(html, "published_display", article.title) == "02/08/2021"
     assert cell(html, "published_display", undated.title) == "—"
     with translation.override("vi"):
-        assert cell(html, "status", article.title) == str(article.get_status_display())
+        assert cell(html, "status_label", article.title) == str(article.get_status_display())
+    assert '<span class="status-label status-published">' in html
     assert cell(html, "meeting_list", article.title) == "AMM-54"
     assert cell(html, "theme_list", article.title) == "Biển Đông"
     assert cell(html, "meeting_list", undated.title) in {"", "-"}
@@ -175,6 +177,15 @@ def test_article_changelist_lists_several_tags_per_article(editor_client):
     article = factories.article(meetings=[amm, arf])
     html = editor_client.get(ARTICLES).content.decode()
     assert set(cell(html, "meeting_list", article.title).split(", ")) == {"AMM-54", "ARF-28"}
+
+
+def test_article_changelist_keeps_long_tag_lists_compact(editor_client):
+    themes = [factories.theme(name=f"Chủ đề {n}", slug=f"chu-de-{n}") for n in range(5)]
+    article = factories.article(themes=themes)
+    html = editor_client.get(ARTICLES).content.decode()
+    assert cell(html, "theme_list", article.title) == "Chủ đề 0, Chủ đề 1, Chủ đề 2 +2"
+    assert 'class="more-tags" title="Chủ đề 3, Chủ đề 4">+2</span>' in html
+    assert "articles/admin/changelist.css" in html
 
 
 def test_article_changelist_query_count_does_not_grow_with_articles(
