@@ -120,6 +120,14 @@ def may_retag(user, article) -> bool:
     return may_change(user, article)
 
 
+def may_open_in_admin(user, obj) -> bool:
+    """Open ``obj``'s admin form (to change it, or to read it where changing is refused)."""
+    meta = obj._meta
+    return _has(user, f"{meta.app_label}.change_{meta.model_name}") or _has(
+        user, f"{meta.app_label}.view_{meta.model_name}"
+    )
+
+
 def may_see_history(user) -> bool:
     return _has(user, "articles.view_article") or _has(user, "articles.change_article")
 

@@ -351,6 +351,7 @@ EN = {
     "Đường dẫn gốc phải là một URL http(s) dài tối đa 500 ký tự, không có dấu cách, dấu ngoặc kép, <, >, {, }, |, \\, ^, ` hay dấu ngoặc vuông (trừ quanh một địa chỉ IPv6).": "The source URL must be an http(s) URL of at most 500 characters with no spaces, double quotes, <, >, {, }, |, \\, ^, ` or square brackets (except around an IPv6 address).",
     "Tham số có ký tự NUL (U+0000): không giá trị nào chứa được ký tự này.": "A parameter holds a NUL character (U+0000), which no value may hold.",
     "Khoá đăng nhập": "Login lockouts",
+    "Sửa trong trang biên tập": "Edit in the admin",
     "ASEAN Archive — Biên tập": "ASEAN Archive — Editing",
     "Quản trị nội dung": "Content administration",
     "Có thể thêm %(model)s": "Can add %(model)s",

@@ -4,10 +4,11 @@ import datetime
 import json
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles import search
+from articles import permissions, search
 
 register = template.Library()
 
@@ -72,3 +73,15 @@ def json_ld(data):
     encoded = json.dumps(data, ensure_ascii=False, indent=None, sort_keys=True)
     encoded = encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(encoded)
+
+
+@register.simple_tag(takes_context=True)
+def edit_url(context, obj):
+    """The admin form of ``obj`` for staff who may open it; "" for everyone else. Pages
+    are cached for anonymous readers only (articles/caching.py), so no cached copy holds
+    the link."""
+    request = context.get("request")
+    if request is None or not permissions.may_open_in_admin(request.user, obj):
+        return ""
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
