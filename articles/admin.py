@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ORDER_VAR
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -38,7 +40,8 @@ from .models import (
     ThemeTag,
     person_name,
 )
-from .search import search_articles
+from .search import search_articles, search_ranked
+from .search.query import query_terms
 from .text import slugify_vi
 from .vocabulary import series_choices
 
@@ -257,7 +260,10 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["status", "outlet", MeetingSeriesFilter, MeetingFilter, ThemeFilter, YearFilter]
     list_select_related = ["outlet"]
     search_fields = ["title"]  # Replaced by the archive's search in get_search_results.
-    search_help_text = _("Tìm trong tiêu đề, sapo, nội dung; gõ không dấu cũng được.")
+    search_help_text = _(
+        "Tìm trong tiêu đề, sapo, nội dung; gõ không dấu cũng được. Kết quả xếp như trang tìm "
+        "kiếm; bấm tên một cột để xếp theo cột đó."
+    )
     date_hierarchy = "published_on"
     inlines = [FigureInline]
     prepopulated_fields = {"slug": ["title"]}
@@ -638,7 +644,20 @@ class ArticleAdmin(admin.ModelAdmin):
         return ", ".join(names) or "—"
 
     def get_search_results(self, request, queryset, search_term):
-        return search_articles(queryset, search_term), False
+        """The site's search: without a column chosen to sort by, its ranking (the whole
+        query as a phrase, then every word in the title, then the newest) over the newest
+        matches the site ranks too (SearchResults.window); sorted by a column, every match."""
+        if ORDER_VAR in request.GET or not query_terms(search_term):
+            return search_articles(queryset, search_term), False
+        ids = search_ranked(queryset, search_term).ranked_ids
+        rank = Case(
+            *(When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)),
+            default=Value(len(ids)),
+            output_field=IntegerField(),
+        )
+        # The changelist sorts before it searches: the ranking replaces its default order.
+        ranked = queryset.filter(pk__in=ids).annotate(search_rank=rank)
+        return ranked.order_by("search_rank", "-pk"), False
 
     @admin.display(description=_("bằng chứng gắn thẻ"))
     def tag_evidence(self, obj):

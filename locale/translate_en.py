@@ -25,7 +25,7 @@ EN = {
     "năm": "year",
     "Năm": "Year",
     "chuỗi hội nghị": "meeting series",
-    "Tìm trong tiêu đề, sapo, nội dung; gõ không dấu cũng được.": "Search title, lead and body; diacritics optional.",
+    "Tìm trong tiêu đề, sapo, nội dung; gõ không dấu cũng được. Kết quả xếp như trang tìm kiếm; bấm tên một cột để xếp theo cột đó.": "Search title, lead and body; diacritics optional. Results are ranked as on the search page; click a column heading to sort by it instead.",
     "Nội dung": "Content",
     "Gắn thẻ": "Tagging",
     "Nguồn nhập": "Import source",

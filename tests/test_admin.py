@@ -331,6 +331,30 @@ def test_search_quoted_phrase_matches_adjacent_words_only(editor_client):
     assert listed(editor_client.get(ARTICLES, {"q": '"Biển Đông" tranh'})) == {"Cụm từ liền"}
 
 
+def titles_in_order(response):
+    return re.findall(
+        r'<th class="field-title"><a href="[^"]+">([^<]+)</a>', response.content.decode()
+    )
+
+
+def test_search_ranks_as_the_site_does_unless_a_column_is_chosen(editor_client):
+    old = factories.article(
+        title="ASEAN đoàn kết, nâng cao chất lượng hợp tác",
+        published_on=datetime.date(2022, 7, 29),
+    )
+    new = factories.article(
+        title="Tin mới",
+        body="Nâng cao năng lực và đoàn kết khu vực.",
+        published_on=datetime.date(2024, 1, 5),
+    )
+    factories.article(title="Không liên quan", published_on=datetime.date(2024, 6, 1))
+    ranked = editor_client.get(ARTICLES, {"q": "doan ket nang cao"})
+    assert titles_in_order(ranked) == [old.title, new.title]  # the phrase first, as on the site
+    by_date = editor_client.get(ARTICLES, {"q": "doan ket nang cao", "o": "-3"})
+    assert titles_in_order(by_date) == [new.title, old.title]  # the column the editor chose
+    assert editor_client.get(ARTICLES, {"q": "khong co tu nay"}).context["cl"].result_count == 0
+
+
 # -- the article form -------------------------------------------------------------------
 
 
