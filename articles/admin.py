@@ -231,6 +231,35 @@ def _evidence(item: dict) -> dict:
     return {"before": before, "match": match, "after": after, "place": place}
 
 
+class BulkTagForm(forms.Form):
+    """One meeting or theme, for the list's "add" and "remove" actions."""
+
+    tag = forms.ChoiceField(label=_("Hội nghị hoặc chủ đề"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [
+            ("", "---------"),
+            (
+                _("Hội nghị"),
+                [(f"m{m.pk}", f"{m.code} — {m.name}") for m in MeetingTag.objects.all()],
+            ),
+            (_("Chủ đề"), [(f"t{t.pk}", t.name) for t in ThemeTag.objects.order_by("name")]),
+        ]
+
+    def clean_tag(self):
+        value = self.cleaned_data["tag"]
+        model = MeetingTag if value.startswith("m") else ThemeTag
+        tag = model.objects.filter(pk=int(value[1:])).first()
+        if tag is None:  # deleted since the page was shown
+            raise ValidationError(
+                self.fields["tag"].error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return tag
+
+
 # A list cell shows this many tags; the others are counted ("+2"), named on hover.
 LISTED_TAGS = 3
 
@@ -309,6 +338,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "publish",
         "send_to_review",
         "send_back_to_draft",
+        "add_tag",
+        "remove_tag",
         "retag",
         "trash",
         "restore",
@@ -746,6 +777,60 @@ class ArticleAdmin(admin.ModelAdmin):
     def send_back_to_draft(self, request, queryset):
         self._set_status(
             request, queryset, Article.Status.DRAFT, _("Đã chuyển %(n)d bài về bản nháp.")
+        )
+
+    @admin.action(description=_("Thêm một hội nghị hoặc chủ đề"), permissions=["change"])
+    def add_tag(self, request, queryset):
+        return self._bulk_tag(request, queryset, add=True)
+
+    @admin.action(description=_("Bỏ một hội nghị hoặc chủ đề"), permissions=["change"])
+    def remove_tag(self, request, queryset):
+        return self._bulk_tag(request, queryset, add=False)
+
+    def _bulk_tag(self, request, queryset, *, add):
+        """Ask which meeting or theme, then add it to (or remove it from) every selected
+        article through the service: a revision and an audit entry for each one changed,
+        none for one that already had (or lacked) it; a removal is remembered so the
+        tagger never puts the tag back."""
+        form = BulkTagForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            tag = form.cleaned_data["tag"]
+            field = "meetings" if isinstance(tag, MeetingTag) else "themes"
+
+            def write(article):
+                tags = list(getattr(article, field).all())
+                others = [t for t in tags if t.pk != tag.pk]
+                if not add:
+                    tags = others
+                elif len(others) == len(tags):  # not there yet (else unchanged: no save)
+                    tags = [*tags, tag]
+                services.article_save(
+                    article=article, data={field: tags}, user=request.user, via=services.Via.ACTION
+                )
+
+            done = (
+                gettext("Đã thêm “%(tag)s” vào %(n)s bài.")
+                if add
+                else gettext("Đã bỏ “%(tag)s” khỏi %(n)s bài.")
+            )
+            done = done % {"tag": str(tag).replace("%", "%%"), "n": "%(n)d"}
+            self._each(request, queryset, permissions.may_retag, write, done)
+            return None
+        return render(
+            request,
+            "admin/articles/article/bulk_tag.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Thêm một hội nghị hoặc chủ đề")
+                if add
+                else _("Bỏ một hội nghị hoặc chủ đề"),
+                "submit": _("Thêm vào các bài đã chọn") if add else _("Bỏ khỏi các bài đã chọn"),
+                "form": form,
+                "articles": list(queryset),
+                "action": "add_tag" if add else "remove_tag",
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
         )
 
     @admin.action(description=_("Chạy lại bộ gắn thẻ (chỉ thêm thẻ)"), permissions=["change"])

@@ -837,3 +837,56 @@ def test_theme_slug_taken_by_another_theme_is_a_form_error(editor_client):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     assert ThemeTag.objects.count() == 1
+
+
+# -- adding or removing a meeting or theme on the selected articles ------------------------
+
+
+def test_bulk_tag_asks_which_tag_then_adds_it_through_the_service(editor_client):
+    sea = factories.theme(name="Biển Đông", slug="bien-dong")
+    amm = factories.meeting(number=54)
+    first = factories.article(title="Bài một", status=Article.Status.DRAFT)
+    second = factories.article(title="Bài hai", status=Article.Status.REVIEW, themes=[sea])
+    revisions = {a.pk: a.revisions.count() for a in (first, second)}
+    asked = run_action(editor_client, ARTICLES, "add_tag", [first, second])
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Bài một" in html and f'value="t{sea.pk}"' in html and f'value="m{amm.pk}"' in html
+    done = run_action(
+        editor_client, ARTICLES, "add_tag", [first, second], apply=1, tag=f"t{sea.pk}"
+    )
+    assert done.status_code == 302
+    assert list(first.themes.all()) == [sea] and list(second.themes.all()) == [sea]
+    # A revision for the one changed; none for the one that had the tag already.
+    assert first.revisions.count() > revisions[first.pk]
+    assert second.revisions.count() == revisions[second.pk]
+    assert "Đã thêm “Biển Đông” vào 2 bài." in messages_of(done)
+    run_action(editor_client, ARTICLES, "add_tag", [first], apply=1, tag=f"m{amm.pk}")
+    assert list(first.meetings.all()) == [amm]
+
+
+def test_bulk_tag_removes_and_remembers_the_removal(editor_client):
+    sea = factories.theme(name="Biển Đông", slug="bien-dong")
+    article = factories.article(title="Bài một", status=Article.Status.DRAFT, themes=[sea])
+    done = run_action(editor_client, ARTICLES, "remove_tag", [article], apply=1, tag=f"t{sea.pk}")
+    assert done.status_code == 302
+    article.refresh_from_db()
+    assert not article.themes.exists()
+    assert sea.pk in article.rejected_tags["themes"]  # the tagger will not put it back
+
+
+def test_bulk_tag_follows_the_permission_rule_and_refuses_bad_input(editor_client):
+    sea = factories.theme(name="Biển Đông", slug="bien-dong")
+    live = factories.article(title="Bài đã đăng", status=Article.Status.PUBLISHED)
+    draft = factories.article(title="Bản nháp", status=Article.Status.DRAFT)
+    refused = run_action(
+        editor_client, ARTICLES, "add_tag", [live, draft], apply=1, tag=f"t{sea.pk}"
+    )
+    assert refused.status_code == 302
+    assert not live.themes.exists() and not draft.themes.exists()  # all or nothing
+    assert any("không có quyền" in m for m in messages_of(refused))
+    for bad in ["", "t999999", "x1", "m"]:
+        again = run_action(editor_client, ARTICLES, "add_tag", [draft], apply=1, tag=bad)
+        assert again.status_code == 200, bad  # the question again, with the error
+        assert again.context["form"].errors
+    assert not draft.themes.exists()

@@ -192,6 +192,17 @@ def test_a_page_with_form_errors_is_vietnamese(boss, archive):
     assert "Hãy sửa lỗi bên dưới." in response.content.decode()
 
 
+def test_the_bulk_tag_question_is_vietnamese(boss, archive):
+    response = boss.post(
+        "/admin/articles/article/",
+        {"action": "add_tag", "_selected_action": [archive["draft"].pk], "index": 0},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 200
+    assert "Thêm một hội nghị hoặc chủ đề" in response.content.decode()
+    assert english_on(response.content.decode()) == []
+
+
 def test_the_login_page_is_vietnamese(client, db):
     response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="vi")
     assert english_on(response.content.decode()) == []
