@@ -43,7 +43,6 @@ import platform
 import random
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -57,6 +56,7 @@ from scale_out import (
     CannotRun,
     OutOfTime,
     Server,
+    bounded,
     call,
     database_url_for,
     free_port,
@@ -412,22 +412,7 @@ def main(argv=None):
         print("cannot run: wrk is not installed (apt-get install -y wrk)")
         return 2
 
-    def out_of_time(signum, frame):
-        raise OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(int(args.timeout) + 1)
-    try:
-        return run(args)
-    except CannotRun as exc:
-        print(f"cannot run: {exc}")
-        return 2
-    except OutOfTime:
-        print(f"FAIL: the run took more than {args.timeout:.0f} s")
-        return 1
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    return bounded(run, args)
 
 
 if __name__ == "__main__":

@@ -581,10 +581,16 @@ def main(argv=None):
         print(f"--database-url must be a PostgreSQL URL, not {args.database_url!r}")
         return 2
 
+    return bounded(run, args)
+
+
+def bounded(run, args):
+    """Return ``run(args)``'s exit status, the whole run bounded by ``args.timeout``
+    (``OutOfTime`` raised inside it, so it still stops and cleans up); 2 when it cannot run."""
+
     def out_of_time(signum, frame):
         raise OutOfTime
 
-    # A last bound on the whole run, whatever hangs: run() still stops and cleans up.
     previous = signal.signal(signal.SIGALRM, out_of_time)
     signal.alarm(int(args.timeout) + 1)
     try:
@@ -592,6 +598,9 @@ def main(argv=None):
     except CannotRun as exc:
         print(f"cannot run: {exc}")
         return 2
+    except OutOfTime:
+        print(f"FAIL: the run took more than {args.timeout:.0f} s")
+        return 1
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)

@@ -5,12 +5,15 @@ import sys
 
 from .conftest import ROOT
 
+SHOWN = "settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.ALLOWED_HOSTS"
 
-def load_settings(module, **env):
+
+def load_settings(module, shown=SHOWN, **env):
+    """Load ``module`` in a fresh interpreter with only ``env``; print ``shown``."""
     code = (
         f"import os; os.environ['DJANGO_SETTINGS_MODULE'] = '{module}'\n"
         "from django.conf import settings\n"
-        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.ALLOWED_HOSTS)"
+        f"print({shown})"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -72,19 +75,11 @@ def test_log_levels_are_read_in_any_case_and_a_wrong_one_is_named():
 
 
 def connection_settings(**env):
-    code = (
-        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'asean_archive.settings.base'\n"
-        "from django.conf import settings\n"
-        "db = settings.DATABASES['default']\n"
-        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50, **env},
-        check=False,
+    db = "settings.DATABASES['default']"
+    return load_settings(
+        "asean_archive.settings.base",
+        shown=f"{db}['CONN_MAX_AGE'], {db}['CONN_HEALTH_CHECKS']",
+        **{"SECRET_KEY": "x" * 50, **env},
     )
 
 
