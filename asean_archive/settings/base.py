@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "taggit",
     "articles",
     "audit",
+    # The admin's import page and its background jobs (TASKS below).
+    "imports",
+    # The database queue of Django's tasks framework and its worker, `manage.py db_worker`.
+    "django_tasks_db",
     # Admin login attempts: lockouts per account and per address (below).
     "asean_archive.apps.AxesConfig",  # django-axes, named in the admin
 ]
@@ -181,6 +185,20 @@ CACHES = cache_settings(
     timeout=int(os.environ.get("CACHE_SECONDS") or 300),
     key_prefix=os.environ.get("CACHE_KEY_PREFIX", "asean-archive"),
 )
+
+# Background tasks (django.tasks: the admin's import jobs, imports/tasks.py). By default a
+# queue in the database, run by `manage.py db_worker` (`make run` starts it beside the
+# server): nothing more to install or run. TASKS_REDIS_URL puts the queue in that Redis
+# instead (django-tasks-rq), run by `manage.py rqworker --job-class
+# django_tasks_rq.backend.Job default`. Either way a worker may be another machine.
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "")
+if TASKS_REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A job imports file by file and resumes where it stopped: an hour is ample per run.
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The importer refuses files larger than this (MB); `import_articles --max-size` overrides.
 IMPORT_MAX_MB = float(os.environ.get("IMPORT_MAX_MB", "10"))

@@ -30,3 +30,5 @@ WHITENOISE_USE_FINDERS = True
 # tests/test_limits.py turns it on for the lockouts themselves.
 AXES_ENABLED = False
 WHITENOISE_AUTOREFRESH = True
+# Background tasks run at once, in the test's own transaction (the worker is tested apart).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
