@@ -5,9 +5,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR
-from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.admin.widgets import (
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -24,14 +27,17 @@ from audit.admin_mixin import AuditedAdminMixin
 
 from . import (
     admin_accounts,  # noqa: F401 - the users', groups' and taggit's admins
+    admin_review,
     history,
     permissions,
     presence,
+    schedule,
     services,
     source_url,
 )
 from .models import (
     Article,
+    ArticleRevision,
     Figure,
     MeetingTag,
     Outlet,
@@ -60,24 +66,35 @@ class FigureInline(admin.TabularInline):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # Picked by typing (the admin's autocomplete, searching the meeting's or theme's own
+    # admin), with "+" to create one in a pop-up without leaving the form (__init__).
     meetings = forms.ModelMultipleChoiceField(
-        queryset=MeetingTag.objects.all(),
-        required=False,
-        widget=FilteredSelectMultiple(_("hội nghị"), is_stacked=False),
-        label=_("Hội nghị"),
+        queryset=MeetingTag.objects.all(), required=False, label=_("Hội nghị")
     )
     themes = forms.ModelMultipleChoiceField(
-        queryset=ThemeTag.objects.all(),
+        queryset=ThemeTag.objects.all(), required=False, label=_("Chủ đề")
+    )
+
+    # Kept with the status change it comes with: to the publisher when the article goes to
+    # review, to the editor when a publisher sends it back (the review queue, the form).
+    review_note = forms.CharField(
+        label=_("Ghi chú duyệt bài"),
         required=False,
-        widget=FilteredSelectMultiple(_("chủ đề"), is_stacked=False),
-        label=_("Chủ đề"),
+        max_length=services.NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Khi đổi trạng thái: lời nhắn cho người duyệt (gửi duyệt) hoặc cho biên tập viên "
+            "(trả lại)."
+        ),
     )
 
     # The version the form was opened at: a save over a newer one is refused (clean()).
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    # Set by ArticleAdmin.get_form: whose form this is (the permission rule needs it).
+    # Set by ArticleAdmin.get_form: whose form this is (the permission rule needs it) and
+    # the admin site (the autocomplete's and the pop-up's addresses).
     user = None
+    admin_site = None
 
     class Meta:
         model = Article
@@ -93,6 +110,23 @@ class ArticleAdminForm(forms.ModelForm):
             ]
         if self.instance.pk:
             self.initial["opened_version"] = self.instance.version
+        if self.admin_site is not None:
+            for name in ("meetings", "themes"):
+                if name in self.fields:
+                    self.fields[name].widget = self.tag_widget(name, self.fields[name])
+
+    def tag_widget(self, name, form_field):
+        field = Article._meta.get_field(name)
+        rel = field.remote_field
+        tag_admin = self.admin_site._registry.get(rel.model)
+        may_add = bool(
+            self.user is not None
+            and tag_admin is not None
+            and self.user.has_perm(f"articles.add_{rel.model._meta.model_name}")
+        )
+        widget = AutocompleteSelectMultiple(field, self.admin_site)
+        widget.choices = form_field.choices  # renders only the chosen tags' options
+        return RelatedFieldWidgetWrapper(widget, rel, self.admin_site, can_add_related=may_add)
 
     def clean_source_url(self):
         """Stored as a URI (what the API promises), the same rule as the API's. A value
@@ -111,6 +145,7 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.instance.pk:
             if self.user is not None and status and not permissions.may_add(self.user, status):
                 self.add_error("status", permissions.refusal("publish"))
+            self.check_schedule(cleaned)
             return cleaned
         # Locked until the save is over: the admin's view runs in one transaction.
         current = Article.objects.select_for_update().get(pk=self.instance.pk)
@@ -129,7 +164,16 @@ class ArticleAdminForm(forms.ModelForm):
             and not permissions.may_set_status(self.user, current, status)
         ):
             self.add_error("status", permissions.refusal("publish"))
+        self.check_schedule(cleaned, current)
         return cleaned
+
+    def check_schedule(self, cleaned, current=None):
+        """Setting or changing the publication window is a publisher's decision."""
+        if self.user is None or permissions.may_schedule(self.user):
+            return
+        for name in history.MOMENT_FIELDS:
+            if name in cleaned and cleaned[name] != getattr(current, name, None):
+                self.add_error(name, permissions.refusal("schedule"))
 
 
 def when(moment) -> str:
@@ -149,6 +193,48 @@ def conflict_message(conflict) -> str:
             "changes": conflict.changes,
         },
     )
+
+
+class ScheduleFilter(admin.SimpleListFilter):
+    """Published articles by their window: scheduled, live until an expiry, expired. Each
+    choice reads one of the window's partial indexes (articles.schedule)."""
+
+    title = _("lịch đăng")
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("scheduled", _("Hẹn giờ đăng")),
+            ("expiring", _("Đang đăng, có hạn")),
+            ("expired", _("Đã hết hạn")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        if self.value() == "scheduled":
+            return published.filter(counted=False, publish_at__gt=now)
+        if self.value() == "expiring":
+            return published.filter(counted=True, expires_at__gt=now)
+        if self.value() == "expired":
+            return published.filter(expires_at__lte=now)
+        return queryset
+
+
+class MineFilter(admin.SimpleListFilter):
+    """The articles the signed-in editor has changed (any revision of theirs)."""
+
+    title = _("người sửa")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Bài tôi đã sửa"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "1":
+            return queryset
+        mine = ArticleRevision.objects.filter(article=OuterRef("pk"), user=request.user)
+        return queryset.filter(Exists(mine))
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -286,7 +372,16 @@ class ArticleAdmin(admin.ModelAdmin):
         "meeting_list",
         "theme_list",
     ]
-    list_filter = ["status", "outlet", MeetingSeriesFilter, MeetingFilter, ThemeFilter, YearFilter]
+    list_filter = [
+        "status",
+        ScheduleFilter,
+        MineFilter,
+        "outlet",
+        MeetingSeriesFilter,
+        MeetingFilter,
+        ThemeFilter,
+        YearFilter,
+    ]
     list_select_related = ["outlet"]
     search_fields = ["title"]  # Replaced by the archive's search in get_search_results.
     search_help_text = _(
@@ -304,6 +399,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "content_hash",
         "created_at",
         "updated_at",
+        "schedule_state",
     ]
     fieldsets = [
         (
@@ -313,12 +409,23 @@ class ArticleAdmin(admin.ModelAdmin):
                     "title",
                     "slug",
                     "status",
+                    "review_note",
                     "opened_version",
                     "published_on",
                     "author",
                     "outlet",
                     "source_url",
                 ]
+            },
+        ),
+        (
+            _("Lịch đăng"),
+            {
+                "fields": ["schedule_state", "publish_at", "expires_at"],
+                "description": _(
+                    "Bài “Đã đăng” xuất hiện với bạn đọc từ giờ đăng (để trống: ngay) đến giờ "
+                    "hết hạn (để trống: mãi mãi). Giờ Hà Nội."
+                ),
             },
         ),
         (_("Nội dung"), {"fields": ["lead", "body"]}),
@@ -382,7 +489,14 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
+        form.admin_site = self.admin_site
         return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not permissions.may_schedule(request.user):
+            fields += list(history.MOMENT_FIELDS)
+        return fields
 
     # -- saving through the services --------------------------------------------------
 
@@ -405,6 +519,7 @@ class ArticleAdmin(admin.ModelAdmin):
             user=request.user,
             via=services.Via.ADMIN,
             expected_version=form.cleaned_data.get("opened_version") if change else None,
+            note=form.cleaned_data.get("review_note", ""),
         )
         form.instance.pk, form.instance.slug = saved.pk, saved.slug
         form.instance.version = saved.version
@@ -491,6 +606,9 @@ class ArticleAdmin(admin.ModelAdmin):
             "may_trash": permissions.may_trash(user, obj),
             "may_restore": permissions.may_restore(user, obj),
             "is_trashed": obj.status == Article.Status.TRASH,
+            "returned_note": admin_review.returned_note(obj),
+            "in_review": obj.status == Article.Status.REVIEW,
+            "may_review": permissions.may_review(user, obj),
         }
 
     # -- history, compare, revert, trash ----------------------------------------------
@@ -498,6 +616,12 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("review/", wrap(self.review_queue_view), name="articles_article_review_queue"),
+            path(
+                "review/<int:object_id>/",
+                wrap(self.review_view),
+                name="articles_article_review",
+            ),
             path(
                 "<path:object_id>/history/compare/",
                 wrap(self.compare_view),
@@ -520,6 +644,16 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def review_queue_view(self, request):
+        return admin_review.queue_view(self, request)
+
+    def review_view(self, request, object_id):
+        return admin_review.decide_view(self, request, object_id)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"review_waiting": admin_review.queue_size(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         """Read the article once per request: change_view's tools and Django's form view
@@ -713,9 +847,23 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("trạng thái"), ordering="status")
     def status_label(self, obj):
+        kind, label = obj.status, obj.get_status_display()
+        if obj.status == Article.Status.PUBLISHED and not obj.is_public():
+            scheduled = obj.publish_at and obj.publish_at > timezone.now()
+            kind = "scheduled" if scheduled else "expired"
+            label = gettext("Hẹn giờ") if scheduled else gettext("Hết hạn")
         return format_html(
-            '<span class="status-label status-{}">{}</span>', obj.status, obj.get_status_display()
+            '<span class="status-label status-{}" title="{}">{}</span>',
+            kind,
+            schedule.state(obj),
+            label,
         )
+
+    @admin.display(description=_("tình trạng"))
+    def schedule_state(self, obj):
+        if obj is None or not obj.pk:
+            return "—"
+        return schedule.state(obj)
 
     @admin.display(description=_("hội nghị"))
     def meeting_list(self, obj):
@@ -771,7 +919,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Gửi duyệt"), permissions=["change"])
     def send_to_review(self, request, queryset):
-        self._set_status(request, queryset, Article.Status.REVIEW, _("Đã gửi duyệt %(n)d bài."))
+        """Into the review queue (a note for each: services.review_send)."""
+        self._each(
+            request,
+            queryset,
+            permissions.may_send_for_review,
+            lambda a: services.review_send(article=a, user=request.user, via=services.Via.ACTION),
+            _("Đã gửi duyệt %(n)d bài."),
+        )
 
     @admin.action(description=_("Trả về bản nháp"), permissions=["change"])
     def send_back_to_draft(self, request, queryset):

@@ -121,6 +121,21 @@ def _months_chunk_apply(model, months: dict):
         _month_rows(model, missing).update(published_count=_plus(missing, condition))
 
 
+def _counted(article) -> bool:
+    """Return whether a new article (``bulk_create``, no ``save``) is counted."""
+    counted = getattr(article, "counted", None)
+    return article.status == PUBLISHED if counted is None else counted
+
+
+def counted_condition(model, prefix="") -> models.Q:
+    """Return the condition that an article is counted; on the models of migrations
+    earlier than the publication window, that it is published."""
+    names = {f.name for f in model._meta.get_fields()}
+    if "counted" in names:
+        return models.Q(**{f"{prefix}counted": True})
+    return models.Q(**{f"{prefix}status": PUBLISHED})
+
+
 def tag_ids(article_id) -> tuple[list, list]:
     """Return the ids of the meetings and of the themes of one article (two queries)."""
     from .models import TaggedMeeting, TaggedTheme
@@ -136,17 +151,19 @@ def tag_ids(article_id) -> tuple[list, list]:
 
 def article_saved(article, old, update_fields=None):
     """Apply what saving ``article`` changed; ``old`` is its row before the save as
-    (status, outlet_id, published_on), None for a new article. Fields a save with
-    ``update_fields`` did not write keep their old values in the database."""
+    (counted, outlet_id, published_on), None for a new article. Fields a save with
+    ``update_fields`` did not write keep their old values in the database.
+
+    An article is counted while it is public (``Article.counted``, set by every save and
+    by ``articles.schedule`` at a scheduled moment)."""
 
     def written(field):
         return update_fields is None or old is None or field in update_fields
 
-    old_status, old_outlet, old_date = old if old is not None else (None, None, None)
-    status = article.status if written("status") else old_status
+    was, old_outlet, old_date = old if old is not None else (False, None, None)
     outlet_id = article.outlet_id if written("outlet") else old_outlet
     published_on = article.published_on if written("published_on") else old_date
-    was, now = old_status == PUBLISHED, status == PUBLISHED
+    now = article.counted
     if not was and not now:
         return
     meetings, themes = tag_ids(article.pk) if was != now and old is not None else ((), ())
@@ -169,7 +186,7 @@ def article_saved(article, old, update_fields=None):
 def article_deleting(sender, instance, **kwargs):
     """Uncount a published article about to be deleted (its tags are still there)."""
     row = (
-        sender.objects.filter(pk=instance.pk, status=PUBLISHED)
+        sender.objects.filter(pk=instance.pk, counted=True)
         .values_list("outlet_id", "published_on")
         .first()
     )
@@ -210,11 +227,11 @@ def tags_changed(sender, instance, action, pk_set, **kwargs):
 
 
 def _is_published(article_id) -> bool:
-    """Return whether the article is published, locking its row in a transaction so a
+    """Return whether the article is counted (public), locking its row in a transaction so a
     concurrent publish waits for this tag change (or this change for the publish)."""
     from .models import Article
 
-    query = Article.objects.filter(pk=article_id, status=PUBLISHED)
+    query = Article.objects.filter(pk=article_id, counted=True)
     if transaction.get_connection().in_atomic_block:
         query = query.select_for_update()
     return query.values_list("pk").first() is not None
@@ -223,7 +240,7 @@ def _is_published(article_id) -> bool:
 def articles_imported(articles, tagged_meetings, tagged_themes):
     """Count a batch of new articles and their tag rows, written with ``bulk_create``."""
     meetings, themes = Counter(), Counter()
-    published = {a.pk for a in articles if a.status == PUBLISHED}
+    published = {a.pk for a in articles if _counted(a)}
     for item in tagged_meetings:
         if item.content_object_id in published:
             meetings[item.tag_id] += 1
@@ -243,7 +260,8 @@ def tag_recount(tag):
     """Recount one tag from its rows (for rare bulk changes of a tag, such as a merge)."""
     model = type(tag)
     through = model.tagged_items.rel.related_model
-    tag.published_count = through.objects.filter(tag=tag, content_object__status=PUBLISHED).count()
+    counted = through.objects.filter(tag=tag, content_object__counted=True)
+    tag.published_count = counted.count()
     model.objects.filter(pk=tag.pk).update(published_count=tag.published_count)
     return tag.published_count
 
@@ -267,13 +285,13 @@ def true_counts(apps=global_apps) -> dict[str, dict]:
     for name, through in (("meetings", "TaggedMeeting"), ("themes", "TaggedTheme")):
         rows = (
             apps.get_model("articles", through)
-            .objects.filter(content_object__status=PUBLISHED)
+            .objects.filter(counted_condition(article, "content_object__"))
             .order_by()
             .values_list("tag_id")
             .annotate(n=models.Count("pk"))
         )
         counts[name] = dict(rows)
-    published = article.objects.filter(status=PUBLISHED).order_by()
+    published = article.objects.filter(counted_condition(article)).order_by()
     counts["outlets"] = dict(
         published.exclude(outlet=None).values_list("outlet_id").annotate(n=models.Count("pk"))
     )

@@ -7,13 +7,16 @@ fixed number of queries (the importer and tag merges record revisions in bulk), 
 compares two states for people: word by word for the text, tags added and removed.
 """
 
+import datetime
 import difflib
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TEXT_FIELDS = ("title", "slug", "lead", "body", "author", "source_url")
-FIELDS = (*TEXT_FIELDS, "outlet", "published_on", "status")
+MOMENT_FIELDS = ("publish_at", "expires_at")  # the publication window (articles.schedule)
+FIELDS = (*TEXT_FIELDS, "outlet", "published_on", "status", *MOMENT_FIELDS)
 LABELS = {
     "title": _("Tiêu đề"),
     "slug": _("Slug"),
@@ -24,6 +27,8 @@ LABELS = {
     "outlet": _("Cơ quan báo chí"),
     "published_on": _("Ngày đăng"),
     "status": _("Trạng thái"),
+    "publish_at": _("Đăng lúc"),
+    "expires_at": _("Hết hạn lúc"),
     "meetings": _("Hội nghị"),
     "themes": _("Chủ đề"),
     "figures": _("Ảnh"),
@@ -52,6 +57,10 @@ def state_of(article, *, meetings=None, themes=None, figures=None) -> dict:
         "outlet": {"id": outlet.pk, "name": outlet.name} if outlet else None,
         "published_on": article.published_on.isoformat() if article.published_on else None,
         "status": article.status,
+        **{
+            name: getattr(article, name).isoformat() if getattr(article, name) else None
+            for name in MOMENT_FIELDS
+        },
         "meetings": sorted((_tag(t) for t in meetings), key=lambda t: t["id"]),
         "themes": sorted((_tag(t) for t in themes), key=lambda t: t["id"]),
         "figures": [_figure(f) for f in figures],
@@ -173,6 +182,9 @@ def _plain(name, state):
     if name == "published_on" and value:
         year, month, day = value.split("-")
         return f"{day}/{month}/{year}"
+    if name in MOMENT_FIELDS and value:
+        moment = timezone.localtime(datetime.datetime.fromisoformat(value))
+        return moment.strftime("%H:%M %d/%m/%Y")
     return value or ""
 
 

@@ -275,9 +275,12 @@ NEWEST_FIRST = (models.F("published_on").desc(nulls_last=True), "-id")
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Return the articles every reader may see."""
-        return self.filter(status=Article.Status.PUBLISHED)
+    def published(self, now=None):
+        """Return the articles every reader may see at ``now`` (this moment by default):
+        published, and within their publication window when they have one. The rule itself
+        honours the times, so a scheduled article appears, and an expired one disappears,
+        at its exact moment whether or not anything has run since (``articles.schedule``)."""
+        return self.filter(live_condition(now or timezone.now()))
 
     def visible_to(self, user):
         """Return what ``user`` may see: staff every article out of the trash (the trash is
@@ -345,6 +348,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+def live_condition(now) -> models.Q:
+    """Return the condition that an article is public at ``now`` (see ``published``)."""
+    return (
+        models.Q(status=Article.Status.PUBLISHED)
+        & (models.Q(publish_at__isnull=True) | models.Q(publish_at__lte=now))
+        & (models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+    )
+
+
 def tagged_with(through, **lookup) -> models.Exists:
     """Return the condition that an article carries a tag of ``through`` matching ``lookup``:
     one EXISTS on the (article, tag) index, never a join and DISTINCT over article rows."""
@@ -391,6 +403,24 @@ class Article(models.Model):
         choices=Status,
         default=Status.REVIEW,
     )
+    # The publication window: a published article is public from ``publish_at`` (at once
+    # when empty) until ``expires_at`` (for ever when empty). Setting either needs the
+    # publish permission (services.article_save).
+    publish_at = models.DateTimeField(
+        _("đăng lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống để đăng ngay. Một thời điểm sau này: bài tự xuất hiện lúc đó."),
+    )
+    expires_at = models.DateTimeField(
+        _("hết hạn lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Tuỳ chọn: bài tự ẩn khỏi bạn đọc từ thời điểm này."),
+    )
+    # Whether the stored counts (articles.counts) include this article: public when it was
+    # last saved or settled. Only articles.schedule changes it between saves, at the moments.
+    counted = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     # Raised by one on every recorded change (services.article_save): the admin form and the
@@ -449,7 +479,36 @@ class Article(models.Model):
         verbose_name_plural = _("bài viết")
         ordering = NEWEST_FIRST
         permissions = [("publish_article", _("Có thể đăng bài / Can publish articles"))]
+        indexes = [
+            # The next moment a scheduled article appears, and the ones now due
+            # (articles.schedule): a handful of rows however large the archive.
+            models.Index(
+                fields=["publish_at"],
+                name="article_scheduled",
+                condition=models.Q(counted=False, publish_at__isnull=False),
+            ),
+            models.Index(
+                fields=["expires_at"],
+                name="article_expiring",
+                condition=models.Q(counted=True, expires_at__isnull=False),
+            ),
+            # The review queue: the few articles waiting, the longest-waiting first.
+            models.Index(
+                fields=["updated_at", "id"],
+                name="article_in_review",
+                condition=models.Q(status="review"),
+            ),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__isnull=True)
+                | models.Q(publish_at__isnull=True)
+                | models.Q(expires_at__gt=models.F("publish_at")),
+                name="article_expires_after_publish",
+                violation_error_message=_(
+                    "Giờ hết hạn phải sau giờ đăng. / The expiry must come after publication."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["content_hash"],
                 condition=~models.Q(content_hash=""),
@@ -474,9 +533,16 @@ class Article(models.Model):
         if not self.slug:
             self.slug = self.unique_slug(self.title)
         self.fill_search_columns()
+        self.counted = self.is_public()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS, "slug", "version"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                *SEARCH_COLUMNS,
+                "slug",
+                "version",
+                "counted",
+            }
         with transaction.atomic():
             old_slug, old = None, None
             if self.pk:
@@ -485,7 +551,7 @@ class Article(models.Model):
                     type(self)
                     .objects.select_for_update()
                     .filter(pk=self.pk)
-                    .values_list("slug", "status", "outlet_id", "published_on", "version")
+                    .values_list("slug", "counted", "outlet_id", "published_on", "version")
                     .first()
                 )
                 if row is not None:
@@ -494,6 +560,11 @@ class Article(models.Model):
                     self.version = row[4] + 1
             super().save(*args, **kwargs)
             counts.article_saved(self, old, update_fields)
+            if self.publish_at or self.expires_at:
+                from .schedule import forget_next
+
+                forget_next()  # and again once committed: a reader may look in between
+                transaction.on_commit(forget_next)
             if old_slug and old_slug != self.slug:
                 # The old address keeps working: it redirects permanently to the new one;
                 # and a former slug of this article taken back is its address again.
@@ -502,6 +573,15 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_public(self, now=None) -> bool:
+        """Return whether readers see this article at ``now`` (the rule of ``published``)."""
+        if self.status != self.Status.PUBLISHED:
+            return False
+        now = now or timezone.now()
+        if self.publish_at is not None and self.publish_at > now:
+            return False
+        return self.expires_at is None or self.expires_at > now
 
     def clean(self):
         super().clean()
@@ -604,6 +684,41 @@ def person_name(user) -> str:
     if user is None or not user.is_authenticated:
         return ""
     return (user.get_full_name() or user.get_username())[:150]
+
+
+class ReviewNote(models.Model):
+    """One step of an article's review: sent for review, approved (published now or
+    scheduled) or sent back, by whom, when, and with the note they wrote
+    (``services.review_*``; the queue in the admin lists the last sending of each article)."""
+
+    class Action(models.TextChoices):
+        SENT = "sent", _("Gửi duyệt")
+        APPROVED = "approved", _("Duyệt và đăng")
+        SCHEDULED = "scheduled", _("Duyệt và hẹn giờ đăng")
+        RETURNED = "returned", _("Trả lại")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_notes")
+    action = models.CharField(_("thao tác"), max_length=16, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user_name = models.CharField(_("tên người thực hiện"), max_length=150, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ghi chú duyệt bài")
+        verbose_name_plural = _("ghi chú duyệt bài")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["article", "-created_at"], name="review_note_latest")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.user_name}"
 
 
 class ArticleRevision(models.Model):

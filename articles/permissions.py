@@ -23,8 +23,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 PUBLISH = "articles.publish_article"
-PUBLISHED = "published"  # Article.Status.PUBLISHED / TRASH, spelled out: no model import
+PUBLISHED = "published"  # Article.Status values, spelled out: no model import
 TRASH = "trash"
+REVIEW = "review"
 
 
 def is_staff(user) -> bool:
@@ -52,6 +53,8 @@ def may_add(user, status: str = "draft") -> bool:
 
 
 def is_live(article) -> bool:
+    """Return whether ``article`` is published, scheduled or expired included: when readers
+    see it is a publisher's decision either way."""
     return article is not None and article.pk is not None and article.status == PUBLISHED
 
 
@@ -116,6 +119,21 @@ def may_merge_tags(user, model) -> bool:
     )
 
 
+def may_schedule(user) -> bool:
+    """Set when a published article appears or expires: deciding what readers see."""
+    return may_publish(user)
+
+
+def may_send_for_review(user, article) -> bool:
+    """Send an article to the review queue (a draft; a live one only by a publisher)."""
+    return may_set_status(user, article, REVIEW)
+
+
+def may_review(user, article) -> bool:
+    """Approve an article waiting in the review queue, or send it back: a publisher."""
+    return article.status == REVIEW and may_publish(user) and may_change(user, article)
+
+
 def may_retag(user, article) -> bool:
     return may_change(user, article)
 
@@ -140,6 +158,17 @@ def refusal(action: str) -> str:
             "Only a publisher may publish, unpublish, edit or delete a live article."
         ),
         "change": _("Bạn không có quyền sửa bài này. / You may not edit this article."),
+        "schedule": _(
+            "Chỉ người có quyền đăng bài mới được hẹn giờ đăng hoặc giờ hết hạn. / "
+            "Only a publisher may schedule publication or expiry."
+        ),
+        "review": _(
+            "Chỉ người có quyền đăng bài mới được duyệt hoặc trả lại bài chờ duyệt. / "
+            "Only a publisher may approve or send back an article in review."
+        ),
+        "send": _(
+            "Bạn không có quyền gửi duyệt bài này. / You may not send this article for review."
+        ),
         "add": _("Bạn không có quyền tạo bài viết. / You may not create articles."),
         "trash": _("Bạn không có quyền xoá bài này. / You may not delete this article."),
         "restore": _("Bạn không có quyền khôi phục bài này. / You may not restore this article."),

@@ -23,6 +23,7 @@ from .models import (
     Figure,
     MeetingTag,
     Outlet,
+    ReviewNote,
     TagRedirect,
     ThemeTag,
 )
@@ -126,6 +127,8 @@ ARTICLE_EDITABLE_FIELDS = (
     "outlet",
     "source_url",
     "published_on",
+    "publish_at",
+    "expires_at",
 )
 
 
@@ -199,9 +202,14 @@ def article_save(
     via: str = Via.API,
     expected_version: int | None = None,
     summary: str = "",
+    note: str = "",
 ) -> Article:
     """Create an article (``article`` is None) or change it with ``data``; set its tags by
     the given lists and replace its figures when given.
+
+    A change of status that is a step of the review (sent for review; approved from it,
+    now or on a schedule; sent back to draft) is recorded as a ``ReviewNote`` with ``note``,
+    whichever path made it (the queue, the form, a bulk action, the API).
 
     Refused (``PermissionDenied``) when ``user`` may not make this change, and
     (``Conflict``) when ``expected_version`` is given and the article is at another one.
@@ -233,6 +241,11 @@ def article_save(
                 permissions.require(permissions.may_publish(user), "publish")
         elif status != current.status:
             permissions.require_status(user, current, status)
+        if any(
+            name in data and data[name] != getattr(current, name) for name in history.MOMENT_FIELDS
+        ):
+            # When readers see it is a publisher's decision, like publishing itself.
+            permissions.require(permissions.may_schedule(user), "schedule")
     current.status = status
     for name in ARTICLE_EDITABLE_FIELDS:
         if name in data:
@@ -278,7 +291,24 @@ def article_save(
     action = "create" if before is None else _status_action(before["status"], status)
     detail = {"version": current.version, "fields": history.changed_fields(before, after)}
     auditing.record(action, current, user=user, via=via, detail=detail)
+    step = _review_step(before["status"] if before else None, current)
+    if step is not None:
+        _review_note(current, step, user=user, note=note)
     return current
+
+
+def _review_step(old: str | None, article: Article) -> str | None:
+    """Return the review step a change of status from ``old`` is, if it is one."""
+    new, Status, Action = article.status, Article.Status, ReviewNote.Action
+    if new == old:
+        return None
+    if new == Status.REVIEW:
+        return Action.SENT
+    if old == Status.REVIEW and new == Status.PUBLISHED:
+        return Action.SCHEDULED if not article.is_public() else Action.APPROVED
+    if old == Status.REVIEW and new == Status.DRAFT:
+        return Action.RETURNED
+    return None
 
 
 def article_set_status(
@@ -301,6 +331,88 @@ def article_set_status(
 
 def article_publish(*, article: Article, user=None, via: str = Via.ACTION) -> Article:
     return article_set_status(article=article, status=Article.Status.PUBLISHED, user=user, via=via)
+
+
+# -- review -------------------------------------------------------------------------
+#
+# An editor sends an article to the review queue with a note; a publisher approves it
+# (published now, or at a time, optionally until another) or sends it back to the editor
+# with a note. Each step is a ReviewNote beside the status change that article_save makes.
+
+NOTE_LIMIT = ReviewNote._meta.get_field("note").max_length
+
+
+def _review_note(article, action, *, user, note) -> ReviewNote:
+    note = normalise(note or "")
+    if len(note) > NOTE_LIMIT:
+        raise ValidationError(
+            {"note": _("Ghi chú dài quá %(n)d ký tự. / The note is too long.") % {"n": NOTE_LIMIT}}
+        )
+    name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    return ReviewNote.objects.create(
+        article=article, action=action, user=user, user_name=name, note=note
+    )
+
+
+@transaction.atomic
+def review_send(*, article: Article, user=None, note: str = "", via: str = Via.ADMIN) -> Article:
+    """Put ``article`` (a draft, or one sent back) in the review queue, with ``note``."""
+    current = _locked(article.pk)
+    if user is not None:
+        permissions.require(permissions.may_send_for_review(user, current), "send")
+    elif current.status == Article.Status.TRASH:
+        raise ValidationError(_("Bài đang ở thùng rác: hãy khôi phục trước. / Restore it first."))
+    if current.status != Article.Status.REVIEW:
+        return article_save(
+            article=current, data={"status": Article.Status.REVIEW}, user=user, via=via, note=note
+        )
+    if normalise(note or ""):  # already waiting: the note is added to it
+        _review_note(current, ReviewNote.Action.SENT, user=user, note=note)
+    return current
+
+
+@transaction.atomic
+def review_approve(
+    *,
+    article: Article,
+    user=None,
+    publish_at=None,
+    expires_at=None,
+    note: str = "",
+    via: str = Via.ADMIN,
+    now=None,
+) -> Article:
+    """Publish an article waiting for review: now, or at ``publish_at`` (until
+    ``expires_at`` when given). An article without a date gets the day it appears."""
+    now = now or timezone.now()
+    current = _locked(article.pk)
+    if user is not None:
+        permissions.require(permissions.may_review(user, current), "review")
+    elif current.status != Article.Status.REVIEW:
+        raise ValidationError(_("Bài không ở hàng chờ duyệt. / The article is not in review."))
+    if publish_at is not None and publish_at <= now:
+        publish_at = None  # a moment already past: published now
+    data = {"status": Article.Status.PUBLISHED, "publish_at": publish_at, "expires_at": expires_at}
+    if not current.published_on:
+        data["published_on"] = timezone.localdate(publish_at or now)
+    return article_save(article=current, data=data, user=user, via=via, note=note)
+
+
+@transaction.atomic
+def review_return(*, article: Article, user=None, note: str, via: str = Via.ADMIN) -> Article:
+    """Send an article in review back to its editor as a draft, saying why (``note``)."""
+    current = _locked(article.pk)
+    if user is not None:
+        permissions.require(permissions.may_review(user, current), "review")
+    elif current.status != Article.Status.REVIEW:
+        raise ValidationError(_("Bài không ở hàng chờ duyệt. / The article is not in review."))
+    if not normalise(note or ""):
+        raise ValidationError(
+            {"note": _("Hãy ghi lý do trả lại cho biên tập viên. / Say why it is sent back.")}
+        )
+    return article_save(
+        article=current, data={"status": Article.Status.DRAFT}, user=user, via=via, note=note
+    )
 
 
 # -- trash --------------------------------------------------------------------------

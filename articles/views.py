@@ -59,8 +59,9 @@ class ArticleDetailView(TemplateView):
             return redirects.moved(request, moved.slug)
         self.article = article
         response = super().get(request, *args, **kwargs)
-        if article.status != Article.Status.PUBLISHED:
-            # A staff preview: for this browser only, and kept nowhere.
+        if not article.is_public():
+            # A staff preview (a draft, or an article scheduled or expired): for this
+            # browser only, and kept nowhere.
             patch_cache_control(response, private=True, no_store=True)
         elif is_staff(request.user):
             patch_cache_control(response, private=True)

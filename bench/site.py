@@ -247,7 +247,12 @@ def request(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from articles import schedule
+
     cache.clear()
+    # Cold pages, with the next scheduled moment known, as after any earlier request (it is
+    # looked up once per RECHECK_SECONDS and after a window is saved: articles/schedule.py).
+    schedule.settle_if_due()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     return response, [q["sql"] for q in captured.captured_queries]

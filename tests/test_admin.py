@@ -28,9 +28,10 @@ OUTLETS = reverse("admin:articles_outlet_changelist")
 
 # The changelist's queries for any number of articles: session, user, two for permissions,
 # the choices of four filters (outlets, meetings, themes, years), two counts, the page with
-# its outlets joined, meetings and themes prefetched, two for the date hierarchy.
-# Pinned so a query per row, or a new one per page, shows up as a failure.
-CHANGELIST_QUERIES = 15
+# its outlets joined, meetings and themes prefetched, two for the date hierarchy, and the
+# number waiting for review ("Chờ duyệt (N)", read from the partial index of articles in
+# review). Pinned so a query per row, or a new one per page, shows up as a failure.
+CHANGELIST_QUERIES = 16
 
 
 def change_url(obj):
@@ -161,7 +162,7 @@ def test_article_changelist_shows_the_archive_columns(editor_client):
     assert cell(html, "published_display", undated.title) == "—"
     with translation.override("vi"):
         assert cell(html, "status_label", article.title) == str(article.get_status_display())
-    assert '<span class="status-label status-published">' in html
+    assert '<span class="status-label status-published" title="Đang đăng">' in html
     assert cell(html, "meeting_list", article.title) == "AMM-54"
     assert cell(html, "theme_list", article.title) == "Biển Đông"
     assert cell(html, "meeting_list", undated.title) in {"", "-"}
@@ -388,11 +389,11 @@ def test_change_form_shows_an_imported_article(editor_client, imported_article):
     assert "VĂN BẢN GỐC nhập từ tệp" in html
     assert 'name="raw_text"' not in html and 'name="content_hash"' not in html
     assert "amm54.txt" in html
-    # Tags as multiple selects with the current ones selected.
+    # Tags as multiple autocomplete selects with the current ones selected.
     meeting, theme = imported_article.meetings.get(), imported_article.themes.get()
     for name, tag in [("meetings", meeting), ("themes", theme)]:
         select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
-        assert select and "multiple" in select.group(0) and "selectfilter" in select.group(0)
+        assert select and "multiple" in select.group(0) and "admin-autocomplete" in select.group(0)
         assert re.search(rf'<option value="{tag.pk}"[^>]*selected', select.group(1))
 
 
@@ -890,3 +891,71 @@ def test_bulk_tag_follows_the_permission_rule_and_refuses_bad_input(editor_clien
         assert again.status_code == 200, bad  # the question again, with the error
         assert again.context["form"].errors
     assert not draft.themes.exists()
+
+
+# -- meetings and themes: autocomplete, and created from the form ---------------------------
+
+
+def test_the_form_picks_meetings_and_themes_by_autocomplete(editor_client, imported_article):
+    page = editor_client.get(change_url(imported_article)).content.decode()
+    for name in ("meetings", "themes"):
+        assert f'name="{name}"' in page
+        assert "admin-autocomplete" in page
+    assert 'data-ajax--url="/admin/autocomplete/"' in page
+    # Only the article's own tags are rendered as options, not the whole vocabulary.
+    extra = factories.meeting(number=77)
+    assert extra.name not in editor_client.get(change_url(imported_article)).content.decode()
+
+
+def test_autocomplete_finds_a_meeting_as_typed(editor_client):
+    factories.meeting(number=54, name="Hội nghị Bộ trưởng Ngoại giao ASEAN lần thứ 54")
+    factories.meeting(number=33, series="SOM", name="Hội nghị quan chức cao cấp")
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "article", "field_name": "meetings", "term": "54"},
+    )
+    assert response.status_code == 200
+    names = [row["text"] for row in response.json()["results"]]
+    assert names == ["Hội nghị Bộ trưởng Ngoại giao ASEAN lần thứ 54"]
+
+
+def test_autocomplete_is_refused_to_a_reader(client):
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "article", "field_name": "themes", "term": "a"},
+    )
+    assert response.status_code == 302  # to the login page
+
+
+def test_a_meeting_is_created_from_the_form_in_a_popup(editor_client, imported_article):
+    page = editor_client.get(change_url(imported_article)).content.decode()
+    assert 'id="add_id_meetings"' in page and 'id="add_id_themes"' in page
+    add = reverse("admin:articles_meetingtag_add") + "?_to_field=id&_popup=1"
+    response = editor_client.post(
+        add,
+        {
+            "name": "Hội nghị Bộ trưởng Ngoại giao ASEAN lần thứ 60",
+            "slug": "",
+            "series": "AMM",
+            "number": 60,
+            "year": 2027,
+            "_popup": "1",
+            "_to_field": "id",
+        },
+    )
+    assert response.status_code == 200
+    assert "popup_response" in response.content.decode()  # the pop-up hands it to the form
+    created = MeetingTag.objects.get(number=60)
+    data = article_form_data(imported_article, meetings=[created.pk])
+    assert editor_client.post(change_url(imported_article), data).status_code == 302
+    assert list(imported_article.meetings.all()) == [created]
+
+
+def test_no_add_button_without_the_add_permission(client, django_user_model, imported_article):
+    from .conftest import make_staff
+
+    user = make_staff(django_user_model, "no-add")
+    user.user_permissions.remove(*Permission.objects.filter(codename__startswith="add_m"))
+    client.force_login(user)
+    page = client.get(change_url(imported_article)).content.decode()
+    assert 'id="add_id_meetings"' not in page and 'id="add_id_themes"' in page

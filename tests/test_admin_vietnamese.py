@@ -19,6 +19,7 @@ from django.utils import translation
 from django.views.i18n import JSONCatalog
 
 from articles.models import Article
+from imports.models import ImportJob
 
 from . import factories
 from .test_admin import article_form_data
@@ -136,7 +137,16 @@ def archive(db):
         source_url="https://vnexpress.net/amm-54.html",
     )
     draft = factories.article(title="Bản nháp", status=Article.Status.DRAFT)
-    return {"article": article, "draft": draft, "meeting": meeting, "theme": theme}
+    waiting = factories.article(title="Chờ duyệt", status=Article.Status.REVIEW)
+    job = ImportJob.objects.create(article_status="review", total=0)
+    return {
+        "job": job,
+        "article": article,
+        "draft": draft,
+        "waiting": waiting,
+        "meeting": meeting,
+        "theme": theme,
+    }
 
 
 def admin_pages(archive, user):
@@ -148,6 +158,12 @@ def admin_pages(archive, user):
         f"/admin/articles/article/{article.pk}/change/",
         f"/admin/articles/article/{article.pk}/history/",
         "/admin/articles/article/add/",
+        "/admin/articles/article/review/",
+        f"/admin/articles/article/review/{archive['waiting'].pk}/",
+        "/admin/articles/article/?schedule=scheduled",
+        "/admin/imports/importjob/",
+        "/admin/imports/importjob/new/",
+        f"/admin/imports/importjob/{archive['job'].pk}/change/",
         "/admin/articles/meetingtag/",
         f"/admin/articles/meetingtag/{meeting.pk}/change/",
         f"/admin/articles/meetingtag/{meeting.pk}/delete/",

@@ -41,8 +41,10 @@ LIST_FIELDS = {
     "api_url",
 }
 DETAIL_FIELDS = LIST_FIELDS | {"body"}
-STAFF_LIST_FIELDS = LIST_FIELDS | {"status", "created_at", "updated_at"}
-STAFF_DETAIL_FIELDS = DETAIL_FIELDS | {"status", "raw_text", "created_at", "updated_at"}
+# The publication window is staff-only: readers see an article inside it, never the plan.
+WINDOW = {"publish_at", "expires_at"}
+STAFF_LIST_FIELDS = LIST_FIELDS | {"status", "created_at", "updated_at"} | WINDOW
+STAFF_DETAIL_FIELDS = DETAIL_FIELDS | {"status", "raw_text", "created_at", "updated_at"} | WINDOW
 MEETING_FIELDS = {
     "name",
     "slug",

@@ -14,7 +14,8 @@ from articles.models import Article, Figure, MeetingTag, Outlet, ThemeTag
 from articles.permissions import is_staff
 from articles.services import ARTICLE_EDITABLE_FIELDS
 
-STAFF_ONLY = ("status", "raw_text", "created_at", "updated_at")
+# The publication window is the newsroom's plan: a reader sees an article inside it only.
+STAFF_ONLY = ("status", "publish_at", "expires_at", "raw_text", "created_at", "updated_at")
 
 
 class SelectableFieldsMixin:
@@ -178,6 +179,8 @@ class ArticleListSerializer(SelectableFieldsMixin, LinksMixin, serializers.Model
             "url",
             "api_url",
             "status",
+            "publish_at",
+            "expires_at",
             "created_at",
             "updated_at",
         ]

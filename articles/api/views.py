@@ -285,7 +285,7 @@ class ArticleViewSet(PrivateToStaffMixin, CachedReadMixin, viewsets.ModelViewSet
     def with_etag(self, response, article):
         response["ETag"] = self.etag(article)
         patch_vary_headers(response, ["Cookie", "Authorization"])
-        if article.status != Article.Status.PUBLISHED:
+        if not article.is_public():
             patch_cache_control(response, private=True, no_store=True)  # staff only
         return response
 

@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "audit.middleware.AuditActorMiddleware",
     # The search page's rate per address, counted before the page cache answers.
     "articles.throttling.SearchThrottleMiddleware",
+    # A scheduled moment passed: the counts settled and the cached pages dropped, before the
+    # page cache is read (articles/schedule.py; one cache read when nothing is due).
+    "articles.schedule.ScheduleMiddleware",
     # After the user and the language are known; anonymous readers only.
     "articles.caching.PageCacheFetchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -217,6 +220,8 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Dates day first in forms too ("07/04/2021"; asean_archive/formats/).
+FORMAT_MODULE_PATH = ["asean_archive.formats"]
 USE_I18N = True
 USE_TZ = True
 

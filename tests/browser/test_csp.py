@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from articles.models import Article
+from articles.models import Article, ThemeTag
 
 LISTEN = """
 window.__cspViolations = [];
@@ -99,15 +99,16 @@ def test_admin_change_form_scripts_run_under_the_policy(admin_page):
     page = admin_page
     article = Article.objects.published().order_by("pk").first()
     open_page(page, f"/admin/articles/article/{article.pk}/change/")
-    # SelectFilter2.js turned the themes' <select multiple> into the two-box picker.
-    chosen_before = page.locator("#id_themes_to option").count()
-    available = page.locator("#id_themes_from option")
-    assert available.count() >= 1
-    name = available.first.inner_text()
-    available.first.click()
-    page.click("#id_themes_add")
-    assert page.locator("#id_themes_to option").count() == chosen_before + 1
-    assert name in page.locator("#id_themes_to").inner_text()
+    # The admin's autocomplete (select2) turned the themes' <select multiple> into a typed
+    # picker: typing asks the server, and the theme picked joins the article's.
+    chosen_before = page.locator("#id_themes option:checked").count()
+    wanted = ThemeTag.objects.exclude(articles=article).order_by("name").first()
+    page.click(".field-themes .select2-selection")
+    page.locator(".field-themes .select2-search__field").press_sequentially(wanted.name[:6])
+    option = page.locator(".select2-results__option", has_text=wanted.name).first
+    option.click()
+    assert page.locator("#id_themes option:checked").count() == chosen_before + 1
+    assert wanted.name in page.locator("#id_themes").inner_text()
     # The site's own admin stylesheets (moved out of inline <style>) are applied.
     assert (
         page.evaluate("getComputedStyle(document.querySelector('.object-tools')).display") == "flex"
