@@ -212,12 +212,13 @@ class ScheduleFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         published = queryset.filter(status=Article.Status.PUBLISHED)
+        ahead = published.filter(next_change_at__isnull=False)  # a partial index's rows
         if self.value() == "scheduled":
-            return published.filter(counted=False, publish_at__gt=now)
+            return ahead.filter(publish_at__gt=now)
         if self.value() == "expiring":
-            return published.filter(counted=True, expires_at__gt=now)
+            return ahead.filter(expires_at__gt=now).exclude(publish_at__gt=now)
         if self.value() == "expired":
-            return published.filter(expires_at__lte=now)
+            return published.filter(expires_at__isnull=False, expires_at__lte=now)
         return queryset
 
 

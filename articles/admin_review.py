@@ -18,6 +18,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -45,8 +46,11 @@ def queue(limit=None):
             sent_at=Subquery(sent.values("created_at")[:1]),
             sent_by=Subquery(sent.values("user_name")[:1]),
             sent_note=Subquery(sent.values("note")[:1]),
+            # Waiting since it was sent (an edit meanwhile does not send it to the back);
+            # an article imported straight into review, since it was created.
+            waiting_since=Coalesce("sent_at", "created_at"),
         )
-        .order_by("updated_at", "pk")
+        .order_by("waiting_since", "pk")
     )
     return articles[:limit] if limit else articles
 
@@ -56,24 +60,30 @@ def queue_size() -> int:
 
 
 def my_reviews(user, limit=10) -> list[dict]:
-    """Return the articles ``user`` last sent for review with their state now, in words."""
+    """Return the articles ``user`` last sent for review with their state now, in words
+    (three queries whatever their number)."""
     notes = (
         ReviewNote.objects.filter(user=user, action=ReviewNote.Action.SENT)
         .select_related("article")
         .order_by("-created_at", "-pk")
     )
-    seen, rows = set(), []
+    sent = {}
     for note in notes[: limit * 3]:
-        if note.article_id in seen or len(rows) >= limit:
-            continue
-        seen.add(note.article_id)
-        last = note.article.review_notes.order_by("-created_at", "-pk").first()
+        if note.article_id not in sent and len(sent) < limit:
+            sent[note.article_id] = note
+    latest = {}
+    for note in ReviewNote.objects.filter(article_id__in=sent).order_by("created_at", "pk"):
+        latest[note.article_id] = note  # the last one of each article wins
+    rows = []
+    for article_id, note in sent.items():
+        last = latest.get(article_id)
+        returned = last is not None and last.action == ReviewNote.Action.RETURNED
         rows.append(
             {
                 "article": note.article,
                 "sent_at": note.created_at,
                 "state": schedule.state(note.article),
-                "returned": last if last.action == ReviewNote.Action.RETURNED else None,
+                "returned": last if returned else None,
             }
         )
     return rows

@@ -518,7 +518,7 @@ def _write(batch: list[Generated], report: CorpusReport, *, check_slugs: bool) -
                 generated.article.slug = f"{generated.article.slug[:150]}-g"
                 generated.article.source_url = ""
     for generated in batch:
-        generated.article.counted = generated.article.is_public()
+        generated.article.fill_window_columns()
     with transaction.atomic():
         Article.objects.bulk_create([g.article for g in batch])
         figures, meetings, themes = [], [], []

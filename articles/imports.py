@@ -169,7 +169,7 @@ def _create(results: list[ImportResult], status: str):
             ) = result.prepared.search_columns
         else:
             article.fill_search_columns()
-        article.counted = article.is_public()  # what save() sets; bulk_create does not
+        article.fill_window_columns()  # what save() does; bulk_create does not
         articles.append(article)
     Article.objects.bulk_create(articles)
     figures, tagged_meetings, tagged_themes = [], [], []

@@ -421,6 +421,10 @@ class Article(models.Model):
     # Whether the stored counts (articles.counts) include this article: public when it was
     # last saved or settled. Only articles.schedule changes it between saves, at the moments.
     counted = models.BooleanField(default=False, db_default=False, editable=False)
+    # The next moment this article's "public" changes (it appears, or it expires), None when
+    # no moment is ahead: what articles.schedule looks for, through a partial index that
+    # holds only the articles with a moment ahead (a handful, however large the archive).
+    next_change_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     # Raised by one on every recorded change (services.article_save): the admin form and the
@@ -480,17 +484,18 @@ class Article(models.Model):
         ordering = NEWEST_FIRST
         permissions = [("publish_article", _("Có thể đăng bài / Can publish articles"))]
         indexes = [
-            # The next moment a scheduled article appears, and the ones now due
-            # (articles.schedule): a handful of rows however large the archive.
+            # The moments ahead (articles.schedule: the next one, the ones now due; the
+            # admin's "scheduled" and "expiring" filters): only the articles with one.
             models.Index(
-                fields=["publish_at"],
-                name="article_scheduled",
-                condition=models.Q(counted=False, publish_at__isnull=False),
+                fields=["next_change_at"],
+                name="article_next_change",
+                condition=models.Q(next_change_at__isnull=False),
             ),
+            # The admin's "expired" filter: the articles ever given an expiry.
             models.Index(
                 fields=["expires_at"],
                 name="article_expiring",
-                condition=models.Q(counted=True, expires_at__isnull=False),
+                condition=models.Q(expires_at__isnull=False),
             ),
             # The review queue: the few articles waiting, the longest-waiting first.
             models.Index(
@@ -533,7 +538,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = self.unique_slug(self.title)
         self.fill_search_columns()
-        self.counted = self.is_public()
+        self.fill_window_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
@@ -542,6 +547,7 @@ class Article(models.Model):
                 "slug",
                 "version",
                 "counted",
+                "next_change_at",
             }
         with transaction.atomic():
             old_slug, old = None, None
@@ -573,6 +579,24 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def fill_window_columns(self, now=None):
+        """Set ``counted`` and ``next_change_at`` for ``now`` (``save`` does; ``bulk_create``
+        callers must)."""
+        now = now or timezone.now()
+        self.counted = self.is_public(now)
+        self.next_change_at = self.next_change(now)
+
+    def next_change(self, now):
+        """Return the next moment after ``now`` when readers start or stop seeing it
+        (a datetime), or None."""
+        if self.status != self.Status.PUBLISHED:
+            return None
+        if self.publish_at is not None and self.publish_at > now:
+            return self.publish_at
+        if self.expires_at is not None and self.expires_at > now:
+            return self.expires_at
+        return None
 
     def is_public(self, now=None) -> bool:
         """Return whether readers see this article at ``now`` (the rule of ``published``)."""

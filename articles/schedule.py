@@ -12,8 +12,9 @@ before the page cache is read):
   cached before a moment is served after it.
 
 The next moment is kept in the shared cache, so a request costs one cache read when no
-moment is due; two partial indexes (``article_scheduled``, ``article_expiring``) make
-finding the due articles and the next moment cheap at any archive size.
+moment is due. Each article keeps its own next moment (``Article.next_change_at``, set by
+every save and by ``settle``); a partial index holds only the articles with a moment ahead,
+so finding the due ones and the next one is an index probe at any archive size.
 """
 
 import datetime
@@ -21,83 +22,111 @@ import logging
 
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models import Min, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
 NEXT_KEY = "schedule-next"
+VERSION_KEY = "schedule-version"
 NONE = "none"
 # Checked again after this long even with nothing scheduled: a row written behind Django's
 # back (SQL, a restore) is noticed within it.
 RECHECK_SECONDS = 300
 
 
-def _due(now) -> Q:
-    """The articles whose ``counted`` no longer says whether they are public."""
-    appeared = Q(counted=False, status="published", publish_at__lte=now) & (
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
-    expired = Q(counted=True, expires_at__lte=now)
-    return appeared | expired
+BATCH = 500
 
 
 def settle(now=None) -> int:
     """Bring the counts in step with the moments passed by ``now``; return how many
-    articles moved (each row locked, so two processes never apply one twice)."""
-    from . import caching, counts
+    articles moved in or out of them.
+
+    The articles due are those whose ``next_change_at`` has come (read through its partial
+    index); each is settled on its own: its ``counted`` and next moment recomputed, and its
+    count delta applied, only if no one else settled it first (two processes may see the
+    same moment due), so a moment is never applied twice."""
+    from . import caching
     from .models import Article
 
     now = now or timezone.now()
-    if not Article.objects.filter(_due(now)).exists():
-        return 0
+    due = Article.objects.filter(next_change_at__isnull=False, next_change_at__lte=now)
     moved = 0
-    with transaction.atomic():
-        rows = Article.objects.select_for_update(skip_locked=True).filter(_due(now))
-        for pk, counted, outlet_id, published_on in rows.values_list(
-            "pk", "counted", "outlet_id", "published_on"
-        ).order_by("pk")[:500]:
-            # Flipped only if no one else did (SQLite has no row locks): then counted.
-            if not Article.objects.filter(pk=pk, counted=counted).update(counted=not counted):
-                continue
-            meetings, themes = counts.tag_ids(pk)
-            delta = counts.Delta()
-            delta.article(
-                -1 if counted else 1,
-                outlet_id=outlet_id,
-                published_on=published_on,
-                meeting_ids=meetings,
-                theme_ids=themes,
-            )
-            delta.apply()
-            moved += 1
-        if moved:
-            caching.content_changed()
+    while True:
+        rows = list(
+            due.order_by("next_change_at", "pk").values_list("pk", "counted", "next_change_at")[
+                :BATCH
+            ]
+        )
+        for pk, counted, moment in rows:
+            moved += settle_one(pk, counted, moment, now)
+        if len(rows) < BATCH:
+            break
+    if moved:
+        caching.content_changed()
     return moved
 
 
+def settle_one(pk, counted: bool, moment, now) -> bool:
+    """Settle one article read as (``counted``, ``moment``) at ``now``; return whether it
+    moved in or out of the counts. Nothing happens if the row changed since it was read."""
+    from . import counts
+    from .models import Article
+
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update()
+            .filter(pk=pk, counted=counted, next_change_at=moment)
+            .only("pk", "status", "publish_at", "expires_at", "outlet_id", "published_on")
+            .first()
+        )
+        if article is None:
+            return False  # settled by another process, or saved meanwhile
+        article.fill_window_columns(now)
+        # Only if the row is still as read (SQLite has no row locks to rely on).
+        changed = Article.objects.filter(pk=pk, counted=counted, next_change_at=moment).update(
+            counted=article.counted, next_change_at=article.next_change_at
+        )
+        if not changed or article.counted == counted:
+            return False
+        meetings, themes = counts.tag_ids(pk)
+        delta = counts.Delta()
+        delta.article(
+            1 if article.counted else -1,
+            outlet_id=article.outlet_id,
+            published_on=article.published_on,
+            meeting_ids=meetings,
+            theme_ids=themes,
+        )
+        delta.apply()
+        return True
+
+
 def next_moment(now=None) -> datetime.datetime | None:
-    """Return the next moment an article appears or expires after ``now`` (None if none)."""
+    """Return the next moment an article appears or expires after ``now`` (None if none):
+    the first entry of the partial index."""
     from .models import Article
 
     now = now or timezone.now()
-    appears = Q(counted=False, publish_at__isnull=False, publish_at__gt=now, status="published")
-    expires = Q(counted=True, expires_at__isnull=False, expires_at__gt=now)
-    found = Article.objects.filter(appears | expires).aggregate(
-        appear=Min("publish_at", filter=appears), expire=Min("expires_at", filter=expires)
+    return (
+        Article.objects.filter(next_change_at__isnull=False, next_change_at__gt=now)
+        .order_by("next_change_at")
+        .values_list("next_change_at", flat=True)
+        .first()
     )
-    appear, expire = found["appear"], found["expire"]
-    moments = [m for m in (appear, expire) if m is not None]
-    return min(moments) if moments else None
 
 
 def forget_next() -> None:
     """Forget the stored next moment: an article was saved with a publication window, and
-    its moments may come before it. (A stale moment that comes later than the true next one
-    cannot remain: windows only come into being through a save; one that comes too early
-    costs a settle that finds nothing.)"""
+    its moments may come before it. The version goes up first, so a lookup that started
+    before the save and finishes after it does not store what it found (``settle_if_due``).
+    (A stored moment that comes too early costs one settle that finds nothing.)"""
     try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.add(VERSION_KEY, 1, timeout=None)
         cache.delete(NEXT_KEY)
     except Exception:
         logger.warning("cache unreachable: forgetting the next scheduled moment", exc_info=True)
@@ -107,18 +136,47 @@ def settle_if_due(now=None) -> None:
     """Settle when a moment has passed since the last look: one cache read otherwise."""
     now = now or timezone.now()
     try:
-        stored = cache.get(NEXT_KEY)
+        found = cache.get_many([NEXT_KEY, VERSION_KEY])
     except Exception:
-        stored = None  # no shared memory: ask the database (two index lookups)
+        found = {}  # no shared memory: ask the database (one index lookup each)
+    stored, version = found.get(NEXT_KEY), found.get(VERSION_KEY)
     if stored == NONE or (stored is not None and stored > now.timestamp()):
         return
     settle(now)
     moment = next_moment(now)
     value = NONE if moment is None else moment.timestamp()
     try:
-        cache.set(NEXT_KEY, value, RECHECK_SECONDS)
+        if cache.get(VERSION_KEY) == version:  # no window saved meanwhile
+            cache.set(NEXT_KEY, value, RECHECK_SECONDS)
     except Exception:
         logger.warning("cache unreachable: storing the next scheduled moment", exc_info=True)
+
+
+def reset_all(now=None) -> int:
+    """Recompute ``counted`` and the next moment of every article whose stored values are not
+    what its status and window give at ``now`` (after rows were written behind Django's back:
+    a restore of an older backup); return how many rows changed. The caller recounts
+    (``counts.recount_all``)."""
+    from .models import Article, live_condition
+
+    now = now or timezone.now()
+    live = live_condition(now)
+    changed = Article.objects.filter(live, counted=False).update(counted=True)
+    changed += Article.objects.exclude(live).filter(counted=True).update(counted=False)
+    published = Q(status="published")
+    ahead = Case(
+        When(published & Q(publish_at__gt=now), then=F("publish_at")),
+        When(published & Q(expires_at__gt=now), then=F("expires_at")),
+        default=Value(None),
+    )
+    windowed = Article.objects.filter(
+        Q(publish_at__isnull=False) | Q(expires_at__isnull=False) | Q(next_change_at__isnull=False)
+    )
+    for article in windowed.only("pk", "status", "publish_at", "expires_at", "next_change_at"):
+        if article.next_change(now) != article.next_change_at:
+            changed += Article.objects.filter(pk=article.pk).update(next_change_at=ahead)
+    forget_next()
+    return changed
 
 
 class ScheduleMiddleware:

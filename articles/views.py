@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from . import redirects
+from . import redirects, schedule
 from .filters import ArticleFilter
 from .models import (
     ArchiveMonth,
@@ -75,8 +75,11 @@ class ArticleDetailView(TemplateView):
             .with_listing_relations()[: self.related_count]
         )
         canonical = self.request.build_absolute_uri(article.get_absolute_url())
+        public = article.is_public()
         return super().get_context_data(
             article=article,
+            # A staff preview says why readers do not see it ("Sẽ đăng lúc 06:00 ngày …").
+            preview_state=None if public else schedule.state(article),
             related=related,
             canonical_url=canonical,
             json_ld=self.json_ld(article, canonical),

@@ -78,10 +78,12 @@ def test_the_queue_lists_the_longest_waiting_first_with_who_when_and_the_note(
     assert "Chờ lâu" in page and "Xem giúp" in page and "15:00 23/11/2026" in page
 
 
-def test_the_queue_reads_a_fixed_number_of_queries(client, editor, publisher):
+@pytest.mark.parametrize("who", ["publisher", "editor"])
+def test_the_queue_reads_a_fixed_number_of_queries(client, editor, publisher, who):
+    """For a publisher the queue; for an editor also what they sent, with its state."""
     for n in range(3):
         services.review_send(article=draft(title=f"Bài {n}"), user=editor)
-    client.force_login(publisher)
+    client.force_login(publisher if who == "publisher" else editor)
     client.get(reverse(QUEUE))
     with CaptureQueriesContext(connection) as few:
         client.get(reverse(QUEUE))
@@ -90,6 +92,18 @@ def test_the_queue_reads_a_fixed_number_of_queries(client, editor, publisher):
     with CaptureQueriesContext(connection) as more:
         client.get(reverse(QUEUE))
     assert len(more) == len(few)
+
+
+def test_an_edit_does_not_send_an_article_to_the_back_of_the_queue(
+    client, editor, publisher, frozen
+):
+    first, second = draft(title="Gửi trước"), draft(title="Gửi sau")
+    services.review_send(article=first, user=editor)
+    frozen.shift(datetime.timedelta(minutes=5))
+    services.review_send(article=second, user=editor)
+    frozen.shift(datetime.timedelta(minutes=5))
+    services.article_save(article=first, data={"lead": "Sửa sapo."}, user=editor)
+    assert [a.title for a in admin_review.queue()] == ["Gửi trước", "Gửi sau"]
 
 
 def test_a_publisher_approves_now(client, editor, publisher):

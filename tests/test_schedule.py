@@ -202,11 +202,37 @@ def test_the_next_moment_is_the_earliest_of_appearing_and_expiring(world, frozen
 
 
 def test_saving_a_window_makes_the_next_moment_be_looked_up_again(client, world, frozen):
-    client.get(reverse("articles:home"))  # the next moment (APPEARS) is known
-    sooner = BEFORE + datetime.timedelta(hours=1)
+    home = reverse("articles:home")
+    client.get(home)  # the next moment (APPEARS) is known, in the shared cache
+    # Sooner than the cache's entries expire (300 s) and than the moment is re-checked.
+    sooner = BEFORE + datetime.timedelta(minutes=2)
     later = factories.article(title="Một bài khác", publish_at=sooner)
+    assert later.slug not in client.get(home).content.decode()
+    assert client.get(home)["X-Cache"] == "hit"  # cached before the sooner moment
     frozen.move_to(sooner)
-    assert later.slug in client.get(reverse("articles:home")).content.decode()
+    response = client.get(home)
+    assert response["X-Cache"] == "miss"  # had the save not been told, APPEARS would stand
+    assert later.slug in response.content.decode()
+
+
+def test_a_lookup_that_overlaps_a_save_does_not_store_its_stale_moment(world, frozen):
+    """A request computing the next moment while a window is saved must not store it."""
+    from django.core.cache import cache
+
+    stale_moment = schedule.next_moment
+
+    def lookup_during_a_save(now=None):
+        found = stale_moment(now)
+        schedule.forget_next()  # the save commits meanwhile
+        return found
+
+    schedule.forget_next()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schedule, "next_moment", lookup_during_a_save)
+        schedule.settle_if_due()
+    assert cache.get(schedule.NEXT_KEY) is None  # looked up again by the next request
+    schedule.settle_if_due()
+    assert cache.get(schedule.NEXT_KEY) == APPEARS.timestamp()
 
 
 def test_scheduling_needs_the_publish_permission(world, editor, publisher, frozen):
@@ -253,6 +279,9 @@ def test_staff_see_a_scheduled_article_as_a_private_preview(client, world, publi
     response = client.get(world["article"].get_absolute_url())
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert "Bản xem trước cho biên tập viên — trạng thái: Sẽ đăng lúc 06:00 ngày 24/11/2026" in page
+    assert '<meta name="robots" content="noindex">' in page
 
 
 def test_the_api_shows_the_window_to_staff_only(client, world, publisher):
@@ -322,8 +351,59 @@ def test_a_failing_settle_never_fails_a_request(client, world, frozen, monkeypat
 
 
 def test_a_moment_another_process_settled_is_not_counted_again(world, frozen):
-    """Only the settle that flips an article's ``counted`` applies its delta."""
+    """Two processes may read the same moment due; only the first settle applies it."""
     frozen.move_to(APPEARS)
-    Article.objects.filter(pk=world["article"].pk).update(counted=True)  # the other one
-    assert schedule.settle() == 0
+    article = world["article"]
+    read = (article.pk, False, APPEARS)  # what both read before either settled
+    assert schedule.settle_one(*read, schedule.timezone.now()) is True
+    assert schedule.settle_one(*read, schedule.timezone.now()) is False
+    assert MeetingTag.objects.get(pk=world["meeting"].pk).published_count == 2
+    assert counts.drift() == {"meetings": {}, "themes": {}, "outlets": {}, "months": {}}
+
+
+def test_each_article_keeps_its_next_moment(world, frozen):
+    article = Article.objects.get(pk=world["article"].pk)
+    assert (article.counted, article.next_change_at) == (False, APPEARS)
+    frozen.move_to(APPEARS)
+    schedule.settle()
+    article.refresh_from_db()
+    assert (article.counted, article.next_change_at) == (True, EXPIRES)
+    frozen.move_to(EXPIRES)
+    schedule.settle()
+    article.refresh_from_db()
+    assert (article.counted, article.next_change_at) == (False, None)  # out of the index
+
+
+def test_a_batch_larger_than_one_read_is_settled_whole(world, frozen, monkeypatch):
+    monkeypatch.setattr(schedule, "BATCH", 2)
+    for n in range(4):
+        factories.article(title=f"Cùng giờ {n}", publish_at=APPEARS, outlet=world["outlet"])
+    frozen.move_to(APPEARS)
+    assert schedule.settle() == 5
+    assert Outlet.objects.get(pk=world["outlet"].pk).published_count == 6
+
+
+def test_reset_all_repairs_rows_written_behind_our_back(world, frozen):
+    """A restore of a backup from before the window: no row counted, no moment kept."""
+    Article.objects.update(counted=False, next_change_at=None)
+    counts.recount_all()
+    assert MeetingTag.objects.get(pk=world["meeting"].pk).published_count == 0
+    assert schedule.reset_all() == 2  # the live article counted, the scheduled one's moment
+    counts.recount_all()
     assert MeetingTag.objects.get(pk=world["meeting"].pk).published_count == 1
+    assert schedule.next_moment() == APPEARS
+    assert schedule.reset_all() == 0
+
+
+def test_an_editor_cannot_post_a_window_in_the_admin_form(client, world, editor):
+    from tests.test_admin import article_form_data
+
+    draft = factories.article(title="Nháp của biên tập viên", status=Article.Status.DRAFT)
+    client.force_login(editor)
+    data = article_form_data(
+        draft, publish_at_0="24/11/2026", publish_at_1="06:00", opened_version=draft.version
+    )
+    response = client.post(reverse("admin:articles_article_change", args=[draft.pk]), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.publish_at is None  # read-only for an editor: the posted value is ignored

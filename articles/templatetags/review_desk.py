@@ -24,6 +24,8 @@ def review_desk(context) -> dict | None:
     if may_publish:
         desk["waiting"] = admin_review.queue_size()
         desk["scheduled"] = Article.objects.filter(
-            status=Article.Status.PUBLISHED, counted=False, publish_at__gt=timezone.now()
+            status=Article.Status.PUBLISHED,
+            next_change_at__isnull=False,  # the partial index of moments ahead
+            publish_at__gt=timezone.now(),
         ).count()
     return desk
