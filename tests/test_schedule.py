@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from articles import counts, schedule, services
 from articles.models import ArchiveMonth, Article, MeetingTag, Outlet, ThemeTag
+from articles.sitemaps import ArticleSitemap
 
 from . import factories
 
@@ -62,7 +63,8 @@ def surfaces(client, world) -> dict[str, bool]:
         "search": reverse("articles:search") + "?q=bien+dong",
         "feed": reverse("articles:feed"),
         "theme feed": reverse("articles:theme_feed", kwargs={"slug": "bien-dong"}),
-        "sitemap": "/sitemap-articles.xml",
+        # The sitemap's page of this article's id (pages are id ranges).
+        "sitemap": f"/sitemap-articles.xml?p={(article.pk - 1) // ArticleSitemap.limit + 1}",
         "api list": "/api/v1/articles/",
         "api search": "/api/v1/articles/?q=bien+dong",
         "api meeting": f"/api/v1/articles/?meeting={world['meeting'].slug}",
