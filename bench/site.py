@@ -243,16 +243,27 @@ def percentile(values: list[float], share: float) -> float:
 
 def request(client, url):
     """Make one cold request; return the response and the SQL it ran."""
+    make_cold()
+    return fetch(client, url)
+
+
+def make_cold():
+    """Empty the cache (cold pages), with the next scheduled moment known, as after any
+    earlier request (it is looked up once per RECHECK_SECONDS and after a window is saved:
+    articles/schedule.py); not part of a timed request."""
     from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from articles import schedule
 
     cache.clear()
-    # Cold pages, with the next scheduled moment known, as after any earlier request (it is
-    # looked up once per RECHECK_SECONDS and after a window is saved: articles/schedule.py).
     schedule.settle_if_due()
+
+
+def fetch(client, url):
+    """Make one request; return the response and the SQL it ran."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     return response, [q["sql"] for q in captured.captured_queries]
@@ -283,8 +294,9 @@ def measure(client, probe: Probe, repeat: int, seconds: float = 30.0) -> Result:
         while len(times) < repeat and (
             len(times) < MIN_RUNS or time.perf_counter() - began < seconds
         ):
+            make_cold()
             start = time.perf_counter()
-            response, statements = request(client, probe.url)
+            response, statements = fetch(client, probe.url)
             times.append((time.perf_counter() - start) * 1000)
         result.runs = len(times)
         result.status, result.queries = response.status_code, len(statements)
