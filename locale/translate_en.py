@@ -373,6 +373,7 @@ EN = {
     "%(full_result_count)s total": "%(full_result_count)s total",
     "Show all": "Show all",
     # Issue 13: scheduling, the review queue, the editors' desk.
+    "Duyệt đăng": "Approve",
     "đăng lúc": "publish at",
     "hết hạn lúc": "expires at",
     "Để trống để đăng ngay. Một thời điểm sau này: bài tự xuất hiện lúc đó.": "Leave empty to publish at once. A later moment: the article appears by itself then.",

@@ -141,11 +141,26 @@ def test_paste_correct_reject_send_then_approve_with_a_schedule(
         assert reader.goto(f"{base}{article.get_absolute_url()}").status == 200
 
 
-def test_the_import_page_and_the_list_in_english(newsroom, contexts, live_server):
+def test_the_desk_and_the_queue_in_english(newsroom, contexts, live_server, shoot):
     """The same screens in English when English is chosen."""
+    from articles import services
+    from tests import factories
+
+    article = factories.article(title="AMM-56 opens in Jakarta", status=Article.Status.DRAFT)
+    services.review_send(article=article, user=newsroom["editor"], note="Please check the lead")
     base = live_server.url
     page = logged_in(contexts(), base, "publisher")
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    page.goto(f"{base}/admin/")
+    assert "Review queue: 1 article" in page.locator("#review-desk").inner_text()
     page.goto(f"{base}/admin/articles/article/review/")
-    assert "Review queue" in page.locator("#content").inner_text()
-    assert "Hàng chờ duyệt" not in page.locator("#content").inner_text()
+    content = page.locator("#content").inner_text()
+    assert "Review queue" in content and "Hàng chờ duyệt" not in content
+    assert "Sent by" in page.locator("#review-queue thead").text_content()
+    assert not overflows(page)
+    shoot(page, "desk-queue-en")
+    page.get_by_role("link", name="Review").last.click()
+    page.wait_for_selector("form.review-approve")
+    form = page.locator("form.review-approve").inner_text()
+    assert "Publish now" in form and "Schedule" in form
+    shoot(page, "desk-decide-en")
