@@ -15,17 +15,16 @@ from django.core.cache import cache
 
 from articles.models import Article, ReviewNote
 from articles.services import vocabulary_load
+from tests.browser import test_editor_trust
 from tests.browser.test_editor_trust import logged_in, overflows
 from tests.conftest import SEEDS, make_staff
 
+# The phone (390 px) and desktop widths, and one browser context per person, as there.
+viewport = test_editor_trust.viewport
+contexts = test_editor_trust.contexts
+
 SEED = "003_81ea59991d5bf172.txt"  # SOM ASEAN at Luang Prabang, 21-22/8/2024
 CORRECTED = "Cam kết phối hợp bảo đảm thành công Hội nghị cấp cao ASEAN tại Lào"
-
-
-@pytest.fixture(params=[(390, 844), (1280, 900)], ids=["phone", "desktop"])
-def viewport(request):
-    width, height = request.param
-    return {"width": width, "height": height}
 
 
 @pytest.fixture
@@ -37,20 +36,6 @@ def newsroom(transactional_db, django_user_model):
     editor.save()
     publisher = make_staff(django_user_model, "publisher", "publish_article")
     return {"editor": editor, "publisher": publisher}
-
-
-@pytest.fixture
-def contexts(browser, viewport):
-    opened = []
-
-    def new():
-        context = browser.new_context(viewport=viewport, locale="vi-VN")
-        opened.append(context)
-        return context
-
-    yield new
-    for context in opened:
-        context.close()
 
 
 def seed_text() -> str:
