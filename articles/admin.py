@@ -177,8 +177,9 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 def when(moment) -> str:
-    """Return a time as editors read it: "10:42 02/12/2026" in the newsroom's zone."""
-    return date_format(timezone.localtime(moment), "H:i d/m/Y")
+    """Return a time as editors read it: "10:42 02/12/2026" in the newsroom's zone ("" for
+    none)."""
+    return date_format(timezone.localtime(moment), "H:i d/m/Y") if moment else ""
 
 
 def conflict_message(conflict) -> str:
@@ -214,7 +215,7 @@ class ScheduleFilter(admin.SimpleListFilter):
         published = queryset.filter(status=Article.Status.PUBLISHED)
         ahead = published.filter(next_change_at__isnull=False)  # a partial index's rows
         if self.value() == "scheduled":
-            return ahead.filter(publish_at__gt=now)
+            return queryset.scheduled(now)
         if self.value() == "expiring":
             return ahead.filter(expires_at__gt=now).exclude(publish_at__gt=now)
         if self.value() == "expired":

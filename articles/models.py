@@ -282,6 +282,15 @@ class ArticleQuerySet(models.QuerySet):
         at its exact moment whether or not anything has run since (``articles.schedule``)."""
         return self.filter(live_condition(now or timezone.now()))
 
+    def scheduled(self, now=None):
+        """Return the published articles waiting for their moment to appear (read through
+        the partial index of articles with a moment ahead)."""
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            next_change_at__isnull=False,
+            publish_at__gt=now or timezone.now(),
+        )
+
     def visible_to(self, user):
         """Return what ``user`` may see: staff every article out of the trash (the trash is
         the admin's), readers published articles only."""

@@ -26,6 +26,7 @@ from .models import (
     ReviewNote,
     TagRedirect,
     ThemeTag,
+    person_name,
 )
 from .tagging import ThemeMatcher, tag_article, theme_vocabulary_from_fixtures
 from .text import normalise, normalise_inline
@@ -348,9 +349,8 @@ def _review_note(article, action, *, user, note) -> ReviewNote:
         raise ValidationError(
             {"note": _("Ghi chú dài quá %(n)d ký tự. / The note is too long.") % {"n": NOTE_LIMIT}}
         )
-    name = (user.get_full_name() or user.get_username()) if user is not None else ""
     return ReviewNote.objects.create(
-        article=article, action=action, user=user, user_name=name, note=note
+        article=article, action=action, user=user, user_name=person_name(user), note=note
     )
 
 

@@ -27,15 +27,14 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat as format_size
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles import permissions
-from articles.models import Article
+from articles.admin import when
+from articles.models import Article, person_name
 
 from . import jobs, single, uploads
 from .forms import CorrectionForm, UploadForm, status_choices
@@ -60,10 +59,6 @@ PLACE_LABELS = {
     "body": _("thân bài"),
     "caption": _("chú thích ảnh"),
 }
-
-
-def when(moment) -> str:
-    return date_format(timezone.localtime(moment), "H:i d/m/Y") if moment else ""
 
 
 @admin.register(ImportJob)
@@ -412,9 +407,7 @@ class ImportJobAdmin(admin.ModelAdmin):
                 {"name": s.get("name", ""), "reason": uploads.SKIP_REASONS.get(s.get("reason"), "")}
                 for s in job.skipped
             ],
-            uploader=(job.created_by.get_full_name() or job.created_by.get_username())
-            if job.created_by
-            else "—",
+            uploader=person_name(job.created_by) or "—",
             article_status_label=dict(Article.Status.choices).get(
                 job.article_status, job.article_status
             ),

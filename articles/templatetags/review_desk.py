@@ -1,7 +1,6 @@
 """The editors' desk on the admin's index: the review queue first, then one's own sendings."""
 
 from django import template
-from django.utils import timezone
 
 from .. import admin_review, permissions
 from ..models import Article
@@ -23,9 +22,5 @@ def review_desk(context) -> dict | None:
     }
     if may_publish:
         desk["waiting"] = admin_review.queue_size()
-        desk["scheduled"] = Article.objects.filter(
-            status=Article.Status.PUBLISHED,
-            next_change_at__isnull=False,  # the partial index of moments ahead
-            publish_at__gt=timezone.now(),
-        ).count()
+        desk["scheduled"] = Article.objects.scheduled().count()
     return desk
