@@ -409,3 +409,20 @@ def test_an_editor_cannot_post_a_window_in_the_admin_form(client, world, editor)
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.publish_at is None  # read-only for an editor: the posted value is ignored
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:24+01:00", "9999-12-31T23:59:00-05:00"])
+def test_a_moment_outside_the_years_the_archive_holds_is_a_400(world, publisher, moment):
+    """Found by schemathesis: a time-zone shift near year 1 or 9999 leaves the range of
+    dates Python holds; the schema states the years, the API refuses the rest clearly."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_login(publisher)
+    url = f"/api/v1/articles/{world['article'].slug}/"
+    refused = api.patch(url, {"publish_at": moment}, format="json")
+    assert refused.status_code == 400
+    assert "1900" in refused.json()["publish_at"][0]
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    body = schema["components"]["schemas"]["PatchedArticleWriteRequest"]["properties"]
+    assert body["publish_at"]["pattern"].startswith("^(19")

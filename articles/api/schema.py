@@ -30,6 +30,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
+from articles.api.serializers import MOMENT_PATTERN, MomentField
 from articles.models import Article
 
 STAFF_ONLY_NOTE = "Staff only: readers never receive it, and may not name it in `fields=`."
@@ -481,7 +482,9 @@ class ArchiveAutoSchema(AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction != "request":
             return schema
-        if isinstance(field, serializers.URLField):
+        if isinstance(field, MomentField):
+            schema["pattern"] = MOMENT_PATTERN
+        elif isinstance(field, serializers.URLField):
             for branch in [schema, *schema.get("oneOf", [])]:
                 if branch.get("format") == "uri":
                     branch["pattern"] = HTTP_URL_PATTERN

@@ -1,6 +1,7 @@
 """API representations. Tags, outlet and figures are read through ``.all()`` so that the
 list's prefetches serve them (taggit's ``names()``/``slugs()`` would query per article)."""
 
+import re
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -13,6 +14,10 @@ from articles import source_url
 from articles.models import Article, Figure, MeetingTag, Outlet, ThemeTag
 from articles.permissions import is_staff
 from articles.services import ARTICLE_EDITABLE_FIELDS
+
+# A publication moment's year, 1900 to 9998 (MomentField), as the schema writes it.
+MOMENT_PATTERN = r"^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-"
+MOMENT_START = re.compile(MOMENT_PATTERN)
 
 # The publication window is the newsroom's plan: a reader sees an article inside it only.
 STAFF_ONLY = ("status", "publish_at", "expires_at", "raw_text", "created_at", "updated_at")
@@ -209,6 +214,22 @@ def source_uri(value: str) -> str:
         raise serializers.ValidationError(source_url.REFUSAL, code="invalid") from None
 
 
+class MomentField(serializers.DateTimeField):
+    """A moment of the publication window: in the years 1900 to 9998, which the schema
+    states (MOMENT_PATTERN); near year 1 or 9999 a time-zone offset leaves the range of
+    dates the database and Python hold."""
+
+    default_error_messages = {
+        "range": "Chỉ nhận thời điểm từ năm 1900 đến 9998. / A moment between the years 1900 "
+        "and 9998 is expected."
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not MOMENT_START.match(value):
+            self.fail("range")
+        return super().to_internal_value(value)
+
+
 class ArticleWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
     """What an editor sends: tags and outlet by slug; figures replace the article's list."""
 
@@ -222,6 +243,8 @@ class ArticleWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
         slug_field="slug", queryset=ThemeTag.objects.all(), many=True, required=False
     )
     figures = FigureSerializer(many=True, required=False)
+    publish_at = MomentField(required=False, allow_null=True)
+    expires_at = MomentField(required=False, allow_null=True)
     # The trash is reached by DELETE, never by writing a status.
     status = serializers.ChoiceField(
         choices=[c for c in Article.Status.choices if c[0] != Article.Status.TRASH],
